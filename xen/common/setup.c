@@ -1,0 +1,81 @@
+/*
+ * Architecture-neutral start of day.
+ *
+ * Each architecture gets a console going, describes what its loader told
+ * it in a struct boot_info and calls start_xen_common().  For now this
+ * prints the banner and halts; domain construction comes next.
+ */
+#include <xen/boot_info.h>
+#include <xen/console.h>
+#include <xen/version.h>
+#include <xen/arch.h>
+#include <xen/lib.h>
+
+static const char *mem_type_name(enum boot_mem_type t)
+{
+    switch (t) {
+    case BOOT_MEM_RAM:      return "RAM";
+    case BOOT_MEM_RESERVED: return "reserved";
+    case BOOT_MEM_ACPI:     return "ACPI";
+    case BOOT_MEM_NVS:      return "ACPI NVS";
+    case BOOT_MEM_UNUSABLE: return "unusable";
+    case BOOT_MEM_MODULE:   return "module";
+    }
+    return "unknown";
+}
+
+static void print_banner(const struct boot_info *bi)
+{
+    const uint8_t *id;
+    unsigned int id_len;
+    uint64_t ram = 0;
+
+    printk("\n");
+    printk("Hypervisor %s (Xen %s ABI) for %s\n",
+           hv_version_string(), hv_abi_version_string(), bi->arch);
+    printk("Build id: ");
+    if (hv_build_id(&id, &id_len)) {
+        for (unsigned int i = 0; i < id_len; i++)
+            printk("%02x", id[i]);
+        printk("\n");
+    } else {
+        printk("(none)\n");
+    }
+    printk("Compiler: %s\n", hv_compiler_string());
+    printk("Loader: %s\n", bi->loader ? bi->loader : "unknown");
+    printk("Firmware: %s\n", bi->firmware ? bi->firmware : "unknown");
+    printk("Command line: %s\n", bi->cmdline ? bi->cmdline : "");
+    if (bi->nr_cpus)
+        printk("CPUs: %u\n", bi->nr_cpus);
+
+    printk("Memory map (%u regions):\n", bi->nr_mem);
+    for (unsigned int i = 0; i < bi->nr_mem && i < BOOT_MEM_MAX; i++) {
+        const struct boot_mem_region *r = &bi->mem[i];
+
+        printk("  %016llx-%016llx %-8s (%llu KiB)\n",
+               (unsigned long long)r->start,
+               (unsigned long long)(r->start + r->size - 1),
+               mem_type_name(r->type), (unsigned long long)(r->size >> 10));
+        if (r->type == BOOT_MEM_RAM)
+            ram += r->size;
+    }
+    printk("Total RAM: %llu MiB\n", (unsigned long long)(ram >> 20));
+
+    printk("Modules (%u):\n", bi->nr_mods);
+    for (unsigned int i = 0; i < bi->nr_mods && i < BOOT_MODULES_MAX; i++) {
+        const struct boot_module *m = &bi->mods[i];
+
+        printk("  %016llx-%016llx %s%s%s\n",
+               (unsigned long long)m->start,
+               (unsigned long long)(m->start + m->size - 1),
+               m->kind ? m->kind : "module",
+               m->cmdline ? " " : "", m->cmdline ? m->cmdline : "");
+    }
+}
+
+noreturn void start_xen_common(struct boot_info *bi)
+{
+    print_banner(bi);
+    printk("Nothing more to do yet: system halted.\n");
+    arch_halt();
+}

@@ -1,0 +1,31 @@
+/*
+ * Hypervisor console: printk() formats into a buffer and hands the text
+ * to every registered output driver (UARTs today).
+ */
+#ifndef XEN_CONSOLE_H
+#define XEN_CONSOLE_H
+
+#include <stdarg.h>
+#include <xen/types.h>
+#include <xen/compiler.h>
+
+struct console_driver {
+    const char *name;
+    /* Write one character; must work with interrupts off, before SMP. */
+    void (*putc)(struct console_driver *drv, char c);
+    struct console_driver *next;
+};
+
+/* Attach an output driver; text printed earlier is not replayed. */
+void console_register(struct console_driver *drv);
+
+/* Write raw bytes to every driver ("\n" becomes "\r\n"). */
+void console_write(const char *s, size_t len);
+
+int printk(const char *fmt, ...) __printf(1, 2);
+int vprintk(const char *fmt, va_list ap);
+
+/* Print a message and halt the machine; for our own broken invariants. */
+noreturn void panic(const char *fmt, ...) __printf(1, 2);
+
+#endif /* XEN_CONSOLE_H */
