@@ -79,6 +79,9 @@ include xen/arch/$(SRCARCH)/build.mk
 include xen/common/build.mk
 include xen/lib/build.mk
 -include xen/tools/hypercalls.mk
+ifeq ($(ARCH),x86_64)
+-include xen/tools/compat.mk
+endif
 
 CC      = $(CROSS_COMPILE)gcc
 LD      = $(CROSS_COMPILE)ld
@@ -120,7 +123,7 @@ GENERATED_HEADERS += $(O)/include/generated/compile.h
 .PHONY: all run check deps clean distclean help FORCE
 FORCE:
 
-all: $(ARCH_IMAGES)
+all: $(ARCH_IMAGES) $(GENERATED_HEADERS)
 
 deps:
 	@sh scripts/deps.sh
