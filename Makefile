@@ -101,15 +101,15 @@ CFLAGS  = -std=gnu11 -Wall -Wextra -Werror -O2 -g -ffreestanding -fno-common \
           $(CPPFLAGS) $(ARCH_CFLAGS)
 AFLAGS  = -D__ASSEMBLY__ -MMD -MP -g $(CPPFLAGS) $(ARCH_AFLAGS)
 
-$(O)/%.o: %.c $(GENERATED_HEADERS)
+$(O)/obj/%.o: %.c $(GENERATED_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(CFLAGS_$(notdir $*)) -c $< -o $@
 
-$(O)/%.o: %.S $(GENERATED_HEADERS)
+$(O)/obj/%.o: %.S $(GENERATED_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(AFLAGS) -c $< -o $@
 
-OBJS = $(addprefix $(O)/,$(obj-y))
+OBJS = $(addprefix $(O)/obj/,$(obj-y))
 -include $(OBJS:.o=.d)
 
 # The compiler that built us is part of the banner.
