@@ -1,0 +1,2 @@
+/* Forwarder to Debian's libfdt header (see libfdt.h here). */
+#include "/usr/include/libfdt_env.h"

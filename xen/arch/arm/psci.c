@@ -1,0 +1,76 @@
+/*
+ * PSCI calls from the hypervisor: today only SYSTEM_OFF, so that a halt
+ * powers the machine off (and QEMU exits with status 0).
+ *
+ * The device tree's /psci "method" says whether firmware listens on SMC
+ * (EL3 firmware, or QEMU's emulation when it gives us EL2) or HVC (a
+ * hypervisor below us, which cannot be: at EL2 an HVC traps to ourselves).
+ */
+#include <asm/psci.h>
+
+static enum psci_conduit psci_conduit;
+
+void psci_init(enum psci_conduit conduit, unsigned int el)
+{
+    if (conduit == PSCI_CONDUIT_HVC && el >= 2)
+        conduit = PSCI_CONDUIT_NONE;
+    psci_conduit = conduit;
+}
+
+const char *psci_conduit_name(void)
+{
+    switch (psci_conduit) {
+    case PSCI_CONDUIT_SMC: return "smc";
+    case PSCI_CONDUIT_HVC: return "hvc";
+    case PSCI_CONDUIT_NONE: break;
+    }
+    return "none";
+}
+
+/* SMC Calling Convention: id in w0, result in x0, x1-x17 not preserved. */
+static int64_t psci_call(uint32_t fn)
+{
+    register uint64_t x0 asm ("x0") = fn;
+
+    switch (psci_conduit) {
+    case PSCI_CONDUIT_SMC:
+        asm volatile ("smc #0"
+                      : "+r" (x0)
+                      :
+                      : "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9",
+                        "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17",
+                        "memory");
+        break;
+    case PSCI_CONDUIT_HVC:
+        asm volatile ("hvc #0"
+                      : "+r" (x0)
+                      :
+                      : "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8", "x9",
+                        "x10", "x11", "x12", "x13", "x14", "x15", "x16", "x17",
+                        "memory");
+        break;
+    case PSCI_CONDUIT_NONE:
+        return -1;      /* NOT_SUPPORTED */
+    }
+    return (int64_t)x0;
+}
+
+bool psci_version(unsigned int *major, unsigned int *minor)
+{
+    int64_t v;
+
+    if (psci_conduit == PSCI_CONDUIT_NONE)
+        return false;
+    v = psci_call(PSCI_0_2_FN_PSCI_VERSION);
+    if (v < 0)
+        return false;
+    *major = (unsigned int)(v >> 16) & 0xffff;
+    *minor = (unsigned int)v & 0xffff;
+    return true;
+}
+
+void psci_system_off(void)
+{
+    if (psci_conduit != PSCI_CONDUIT_NONE)
+        psci_call(PSCI_0_2_FN_SYSTEM_OFF);
+}
