@@ -101,6 +101,14 @@ CFLAGS  = -std=gnu11 -Wall -Wextra -Werror -O2 -g -ffreestanding -fno-common \
           $(CPPFLAGS) $(ARCH_CFLAGS)
 AFLAGS  = -D__ASSEMBLY__ -MMD -MP -g $(CPPFLAGS) $(ARCH_AFLAGS)
 
+# The compiler that built us is part of the banner.  Defined before the
+# pattern rules: their prerequisite lists are expanded where they stand.
+$(O)/include/generated/compile.h: FORCE
+	@mkdir -p $(dir $@)
+	@printf '#define HV_COMPILER "%s"\n' "$$($(CC) --version | head -n1)" > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+GENERATED_HEADERS += $(O)/include/generated/compile.h
+
 $(O)/obj/%.o: %.c $(GENERATED_HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(CFLAGS_$(notdir $*)) -c $< -o $@
@@ -112,12 +120,6 @@ $(O)/obj/%.o: %.S $(GENERATED_HEADERS)
 OBJS = $(addprefix $(O)/obj/,$(obj-y))
 -include $(OBJS:.o=.d)
 
-# The compiler that built us is part of the banner.
-$(O)/include/generated/compile.h: FORCE
-	@mkdir -p $(dir $@)
-	@printf '#define HV_COMPILER "%s"\n' "$$($(CC) --version | head -n1)" > $@.tmp
-	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
-GENERATED_HEADERS += $(O)/include/generated/compile.h
 
 # ---------------------------------------------------------------- top targets
 .PHONY: all run check deps clean distclean help FORCE
