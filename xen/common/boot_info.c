@@ -14,3 +14,15 @@ void boot_info_add_mem(struct boot_info *bi, paddr_t start, paddr_t size,
     bi->mem[bi->nr_mem].type = type;
     bi->nr_mem++;
 }
+
+bool boot_info_add_rsv(struct boot_info *bi, paddr_t start, paddr_t size)
+{
+    if (size == 0)
+        return true;
+    if (bi->nr_rsv >= BOOT_RSV_MAX)
+        return false;
+    bi->rsv[bi->nr_rsv].start = start;
+    bi->rsv[bi->nr_rsv].size = size;
+    bi->nr_rsv++;
+    return true;
+}

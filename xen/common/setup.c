@@ -2,14 +2,20 @@
  * Architecture-neutral start of day.
  *
  * Each architecture gets a console going, describes what its loader told
- * it in a struct boot_info and calls start_xen_common().  For now this
- * prints the banner and halts; domain construction comes next.
+ * it in a struct boot_info and calls start_xen_common().  That prints the
+ * banner, brings up the heap, xmalloc, softirqs, timers and (through the
+ * arch) the other CPUs, then halts; domain construction comes next.
  */
 #include <xen/boot_info.h>
 #include <xen/console.h>
 #include <xen/version.h>
 #include <xen/arch.h>
 #include <xen/lib.h>
+#include <xen/mm.h>
+#include <xen/xmalloc.h>
+#include <xen/softirq.h>
+#include <xen/timer.h>
+#include <xen/smp.h>
 
 static const char *mem_type_name(enum boot_mem_type t)
 {
@@ -73,9 +79,48 @@ static void print_banner(const struct boot_info *bi)
     }
 }
 
+/* A quick check that xmalloc and the heap agree before anyone relies on them. */
+static void xmalloc_selftest(void)
+{
+    static const size_t sizes[] = { 1, 16, 24, 100, 2048, 2049, 3 * PAGE_SIZE };
+    unsigned long before = total_free_pages();
+    void *p[ARRAY_SIZE(sizes)];
+
+    for (unsigned int i = 0; i < ARRAY_SIZE(sizes); i++) {
+        p[i] = _xzalloc(sizes[i], 16);
+        if (!p[i] || ((uintptr_t)p[i] & 15))
+            panic("xmalloc self-test: %zu bytes failed", sizes[i]);
+        memset(p[i], 0xa5, sizes[i]);
+    }
+    for (unsigned int i = 0; i < ARRAY_SIZE(sizes); i++)
+        xfree(p[i]);
+    if (total_free_pages() != before || xmalloc_pages())
+        panic("xmalloc self-test: %lu pages free before, %lu after",
+              before, total_free_pages());
+}
+
 noreturn void start_xen_common(struct boot_info *bi)
 {
+    unsigned int regions;
+
     print_banner(bi);
+
+    arch_heap_prepare(bi);
+    regions = heap_init(bi);
+    if (!total_free_pages())
+        panic("no usable RAM for the heap");
+    printk("Heap: %lu MiB free in %u regions\n",
+           total_free_pages() >> (20 - PAGE_SHIFT), regions);
+    xmalloc_init();
+    xmalloc_selftest();
+
+    softirq_init();
+    timer_init();
+    smp_init();
+
+    arch_init_late(bi);
+
+    printk("CPUs online: %u\n", num_online_cpus());
     printk("Nothing more to do yet: system halted.\n");
     arch_halt();
 }

@@ -22,6 +22,7 @@ obj-y += xen/arch/x86/setup.o
 obj-y += xen/arch/x86/multiboot2.o
 obj-y += xen/arch/x86/efi-boot.o
 obj-y += xen/arch/x86/traps.o
+obj-y += xen/arch/x86/hooks.o
 obj-$(CONFIG_NS16550) += xen/drivers/char/ns16550.o
 
 X86_LDS := $(O)/xen.lds

@@ -45,6 +45,14 @@ bool arch_irqs_enabled(void);
 void *arch_maddr_to_virt(paddr_t ma);
 paddr_t arch_virt_to_maddr(const void *va);
 
+/*
+ * Called by start_xen_common() after the banner, just before the heap is
+ * built: complete the heap fields of *bi (image_start/image_end,
+ * dmap_start/dmap_end, rsv[]; see boot_info.h) if early setup did not.
+ * On return arch_maddr_to_virt() must work for all RAM in the direct map.
+ */
+void arch_heap_prepare(struct boot_info *bi);
+
 /* ------------------------------------------------------------ time */
 
 /* System time: nanoseconds since boot, monotonic, same on every CPU. */

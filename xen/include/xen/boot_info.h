@@ -24,6 +24,7 @@ enum boot_mem_type {
 #define BOOT_MEM_MAX     128
 #define BOOT_MODULES_MAX 16
 #define BOOT_CMDLINE_MAX 1024
+#define BOOT_RSV_MAX     32
 
 struct boot_mem_region {
     paddr_t start;
@@ -38,6 +39,12 @@ struct boot_module {
     const char *cmdline;    /* may be NULL */
 };
 
+/* A machine address range [start, start + size). */
+struct boot_range {
+    paddr_t start;
+    paddr_t size;
+};
+
 struct boot_info {
     const char *arch;       /* "arm64", "x86_64" */
     const char *loader;     /* e.g. "GRUB 2.06" or "device tree /chosen" */
@@ -48,11 +55,37 @@ struct boot_info {
     struct boot_mem_region mem[BOOT_MEM_MAX];
     unsigned int nr_mods;
     struct boot_module mods[BOOT_MODULES_MAX];
+
+    /*
+     * Heap inputs.  The arch fills these in its early setup or, at the
+     * latest, in arch_heap_prepare().  The page allocator (heap_init())
+     * takes every page of BOOT_MEM_RAM regions in mem[] except pages that
+     * overlap, even partly:
+     *   - any other region in mem[] (reserved, ACPI, modules, ...),
+     *   - any mods[] entry (kernel, ramdisk, device tree blob, ...),
+     *   - the image [image_start, image_end),
+     *   - any rsv[] entry,
+     *   - machine page 0,
+     * and pages outside the direct map [dmap_start, dmap_end).
+     * Everything else may be handed out and overwritten.
+     */
+    paddr_t image_start;    /* first byte of the loaded hypervisor image */
+    paddr_t image_end;      /* one past its last byte, .bss included */
+    paddr_t dmap_start;     /* RAM arch_maddr_to_virt() reaches: */
+    paddr_t dmap_end;       /*   [dmap_start, dmap_end); dmap_end 0 = all */
+    unsigned int nr_rsv;    /* other ranges to keep (early page tables, */
+    struct boot_range rsv[BOOT_RSV_MAX];  /* firmware data, spin tables...) */
 };
 
 /* Add a region; silently drops (and counts) entries past BOOT_MEM_MAX. */
 void boot_info_add_mem(struct boot_info *bi, paddr_t start, paddr_t size,
                        enum boot_mem_type type);
+
+/*
+ * Keep [start, start + size) out of the heap.  Returns false (and keeps
+ * nothing) when rsv[] is full: the caller must then not boot on.
+ */
+bool boot_info_add_rsv(struct boot_info *bi, paddr_t start, paddr_t size);
 
 /* Common entry point, called by each architecture once it can print. */
 noreturn void start_xen_common(struct boot_info *bi);
