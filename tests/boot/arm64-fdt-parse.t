@@ -27,6 +27,7 @@ cat >"$OUT/full.dts" <<'EOS'
     model = "test,board";
     #address-cells = <2>;
     #size-cells = <2>;
+    interrupt-parent = <&gic>;
     aliases { serial0 = "/soc/uart@1000"; };
     chosen {
         #address-cells = <2>;
@@ -58,6 +59,20 @@ cat >"$OUT/full.dts" <<'EOS'
         cpu-map { };
     };
     psci { compatible = "arm,psci-1.0", "arm,psci-0.2", "arm,psci"; method = "smc"; };
+    intc@1000 { compatible = "arm,gic-v3"; status = "disabled"; reg = <0 0x1000 0 0x10000>, <0 0x20000 0 0x20000>; };
+    gic: intc@8000000 {
+        compatible = "arm,gic-v3";
+        interrupt-controller;
+        #interrupt-cells = <3>;
+        #redistributor-regions = <2>;
+        redistributor-stride = <0x0 0x40000>;
+        reg = <0x0 0x8000000 0x0 0x10000>, <0x0 0x80a0000 0x0 0x100000>,
+              <0x0 0x9000000 0x0 0x20000>, <0x0 0x8010000 0x0 0x10000>;
+    };
+    timer {
+        compatible = "arm,armv8-timer", "arm,armv7-timer";
+        interrupts = <1 13 4>, <1 14 4>, <1 11 4>, <1 10 4>;
+    };
     memory@40000000 {
         device_type = "memory";
         reg = <0x0 0x40000000 0x0 0x40000000>, <0x1 0x00000000 0x0 0x80000000>;
@@ -123,6 +138,8 @@ cat >"$OUT/bad.dts" <<'EOS'
     memory@1 { device_type = "memory"; reg = <0xffffffff 0xfffff000 0 0x2000>; };
     psci { compatible = "arm,psci-0.2"; };
     cpus { cpu@0 { device_type = [63 70 75]; }; };
+    intc { compatible = "arm,gic-v3"; #redistributor-regions = <2>; reg = <0 0x8000000 0 0x10000>; };
+    timer { compatible = "arm,armv8-timer"; interrupts = <1 13 4>; };
     soc {
         #address-cells = <1>;
         #size-cells = <1>;
@@ -144,6 +161,25 @@ cat >"$OUT/bad.dts" <<'EOS'
 };
 EOS
 
+# CPU nodes: 2-cell MPIDRs, Aff3, a non-affinity value, a duplicate, no reg.
+cat >"$OUT/cpus.dts" <<'EOS'
+/dts-v1/;
+/ {
+    #address-cells = <2>;
+    #size-cells = <2>;
+    cpus {
+        #address-cells = <2>;
+        #size-cells = <0>;
+        cpu@0 { device_type = "cpu"; reg = <0x0 0x0>; };
+        cpu@100000102 { device_type = "cpu"; reg = <0x1 0x102>; };
+        cpu@1000000 { device_type = "cpu"; reg = <0x0 0x1000000>; };
+        cpu@0-again { device_type = "cpu"; reg = <0x0 0x0>; };
+        cpu@5 { device_type = "cpu"; };
+        cpu@6 { device_type = "cpu"; reg = <0x0 0x6>; status = "disabled"; };
+    };
+};
+EOS
+
 # More RAM banks than boot_info holds.
 {
     printf '/dts-v1/;\n/ {\n #address-cells = <2>;\n #size-cells = <2>;\n'
@@ -152,7 +188,7 @@ EOS
     printf '>; };\n};\n'
 } >"$OUT/many.dts"
 
-for t in full cmd-plain cmd-dom0 cmd-dom0args cmd-modargs cmd-long bad many; do
+for t in full cmd-plain cmd-dom0 cmd-dom0args cmd-modargs cmd-long bad many cpus; do
     dtc -q -I dts -O dtb -o "$OUT/$t.dtb" "$OUT/$t.dts"
 done
 
@@ -300,6 +336,16 @@ static void full_tree(void)
     CHECK((m = module("ramdisk")) && m->start == 0x52000000 && m->size == 0x200000 &&
           !m->cmdline);
     CHECK((m = module("xsm-policy")) && m->start == 0x54000000);
+    /* CPUs' MPIDRs, the enabled GICv3 (two redistributor regions; the
+     * extra GICC-style entry is ignored), the hypervisor timer's PPI. */
+    CHECK(out.nr_cpu_mpidrs == 2 && out.cpu_mpidr[0] == 0 && out.cpu_mpidr[1] == 1);
+    CHECK(STR_EQ(out.gic.node, "intc@8000000"));
+    CHECK(out.gic.dist_base == 0x8000000 && out.gic.dist_size == 0x10000);
+    CHECK(out.gic.nr_rdist == 2);
+    CHECK(out.gic.rdist_base[0] == 0x80a0000 && out.gic.rdist_size[0] == 0x100000);
+    CHECK(out.gic.rdist_base[1] == 0x9000000 && out.gic.rdist_size[1] == 0x20000);
+    CHECK(out.gic.rdist_stride == 0x40000);
+    CHECK(out.timer_hyp_intid == 26);
     CHECK(out.bad_entries == 0);
 
     /* Without stdout-path: the first enabled PL011 in tree order. */
@@ -372,10 +418,21 @@ static void bad_tree(void)
     CHECK(bi.nr_mem == 1 && has_region(0x40000000, 0x10000000, BOOT_MEM_RAM));
     CHECK(STR_EQ(bi.cmdline, ""));
     CHECK(bi.nr_mods == 1);             /* just the blob itself */
+    CHECK(out.gic.node == NULL);        /* no redistributor region */
+    CHECK(out.timer_hyp_intid == 0);    /* no interrupt parent, one entry */
     /* stdout string ok but unusable target; unterminated bootargs; module
      * reg; memory reg length; wrapping region; psci method; device_type;
      * uart outside ranges; uart on a bus without ranges; 3-cell address. */
     CHECK(out.bad_entries >= 8);
+    free(fdt);
+
+    current = "cpus";
+    fdt = load("cpus", &size);
+    CHECK(parse(fdt, size));
+    CHECK(bi.nr_cpus == 5);             /* enabled cpu nodes */
+    CHECK(out.nr_cpu_mpidrs == 2);
+    CHECK(out.cpu_mpidr[0] == 0 && out.cpu_mpidr[1] == 0x100000102ULL);
+    CHECK(out.bad_entries == 3);        /* not an MPIDR, duplicate, no reg */
     free(fdt);
 
     current = "many";
@@ -422,7 +479,7 @@ static void validation(void)
 /* Random corruption: whatever validation accepts must parse safely. */
 static void fuzz(void)
 {
-    static const char *const trees[] = { "full", "bad", "cmd-dom0" };
+    static const char *const trees[] = { "full", "bad", "cmd-dom0", "cpus" };
     unsigned long seed = 12345;
     unsigned int accepted = 0, runs = 0;
 
@@ -451,6 +508,10 @@ static void fuzz(void)
                 accepted++;
                 CHECK(bi.cmdline != NULL);
                 CHECK(bi.nr_mem <= BOOT_MEM_MAX && bi.nr_mods <= BOOT_MODULES_MAX);
+                CHECK(out.nr_cpu_mpidrs <= ARM_FDT_MAX_CPUS);
+                CHECK(out.gic.nr_rdist <= GIC_MAX_RDIST_REGIONS);
+                CHECK(!out.timer_hyp_intid ||
+                      (out.timer_hyp_intid >= 16 && out.timer_hyp_intid < 32));
             }
         }
         free(copy);

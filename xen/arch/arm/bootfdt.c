@@ -15,6 +15,9 @@
 /* Bus nesting deeper than this is not a real machine. */
 #define MAX_BUS_DEPTH   16
 
+/* MPIDR_EL1 affinity fields: Aff3 [39:32], Aff2..Aff0 [23:0]. */
+#define MPIDR_AFFINITY_BITS 0xff00ffffffULL
+
 static char fdt_cmdline[BOOT_CMDLINE_MAX];
 
 struct fdt_parse {
@@ -366,6 +369,33 @@ static void find_psci(struct fdt_parse *p)
         bad_entry(p, "%s: no usable 'method'", node_name(p->fdt, node));
 }
 
+static void add_cpu(struct fdt_parse *p, int node, uint64_t addr,
+                    uint64_t size, void *arg)
+{
+    struct arm_boot_fdt *out = p->out;
+
+    (void)size;
+    (void)arg;
+    if (addr & ~MPIDR_AFFINITY_BITS) {
+        bad_entry(p, "%s: 'reg' %#llx is not an MPIDR affinity", node_name(p->fdt, node),
+                  (unsigned long long)addr);
+        return;
+    }
+    for (unsigned int i = 0; i < out->nr_cpu_mpidrs; i++)
+        if (out->cpu_mpidr[i] == addr) {
+            bad_entry(p, "%s: MPIDR %#llx listed twice", node_name(p->fdt, node),
+                      (unsigned long long)addr);
+            return;
+        }
+    if (out->nr_cpu_mpidrs >= ARM_FDT_MAX_CPUS) {
+        bad_entry(p, "%s: more than %u CPUs, dropped", node_name(p->fdt, node),
+                  ARM_FDT_MAX_CPUS);
+        return;
+    }
+    out->cpu_mpidr[out->nr_cpu_mpidrs++] = addr;
+}
+
+/* Count enabled CPUs; keep the MPIDR ("reg", first entry) of each. */
 static unsigned int count_cpus(struct fdt_parse *p)
 {
     int cpus = fdt_path_offset(p->fdt, "/cpus"), cpu;
@@ -375,11 +405,148 @@ static unsigned int count_cpus(struct fdt_parse *p)
         return 0;
     fdt_for_each_subnode(cpu, p->fdt, cpus) {
         const char *type = prop_string(p, cpu, "device_type");
+        unsigned int before = p->out->nr_cpu_mpidrs;
 
-        if (type && !strcmp(type, "cpu") && node_enabled(p, cpu))
-            n++;
+        if (!type || strcmp(type, "cpu") || !node_enabled(p, cpu))
+            continue;
+        n++;
+        if (!fdt_getprop(p->fdt, cpu, "reg", NULL))
+            bad_entry(p, "%s: no 'reg'", node_name(p->fdt, cpu));
+        else
+            for_each_reg(p, cpu, cpus, add_cpu, NULL);
+        /* A CPU has one MPIDR: extra entries are not other CPUs. */
+        if (p->out->nr_cpu_mpidrs > before + 1)
+            p->out->nr_cpu_mpidrs = before + 1;
     }
     return n;
+}
+
+/* ---- interrupt controller and timer ------------------------------------ */
+
+struct reg_list {
+    unsigned int n;
+    uint64_t addr[2 + GIC_MAX_RDIST_REGIONS];
+    uint64_t size[2 + GIC_MAX_RDIST_REGIONS];
+};
+
+static void collect_reg(struct fdt_parse *p, int node, uint64_t addr,
+                        uint64_t size, void *arg)
+{
+    struct reg_list *r = arg;
+
+    (void)p;
+    (void)node;
+    if (r->n < 2 + GIC_MAX_RDIST_REGIONS) {
+        r->addr[r->n] = addr;
+        r->size[r->n] = size;
+        r->n++;
+    }
+}
+
+static uint32_t prop_u32(struct fdt_parse *p, int node, const char *name, uint32_t dflt)
+{
+    int len;
+    const fdt32_t *v = fdt_getprop(p->fdt, node, name, &len);
+
+    if (!v)
+        return dflt;
+    if (len != 4) {
+        bad_entry(p, "%s: property '%s' is not one cell", node_name(p->fdt, node), name);
+        return dflt;
+    }
+    return fdt32_ld(v);
+}
+
+/* The first enabled GICv3: distributor, then the redistributor regions. */
+static void find_gic(struct fdt_parse *p)
+{
+    struct gic_dt_info *gic = &p->out->gic;
+    struct reg_list r = { 0 };
+    unsigned int nr_rdist;
+    int node, len;
+    const fdt32_t *stride;
+
+    for (node = fdt_node_offset_by_compatible(p->fdt, -1, "arm,gic-v3");
+         node >= 0 && !node_enabled(p, node);
+         node = fdt_node_offset_by_compatible(p->fdt, node, "arm,gic-v3"))
+        ;
+    if (node < 0)
+        return;
+    nr_rdist = prop_u32(p, node, "#redistributor-regions", 1);
+    if (nr_rdist < 1 || nr_rdist > GIC_MAX_RDIST_REGIONS) {
+        bad_entry(p, "%s: %u redistributor regions", node_name(p->fdt, node), nr_rdist);
+        return;
+    }
+    for_each_reg(p, node, fdt_parent_offset(p->fdt, node), collect_reg, &r);
+    if (r.n < 1 + nr_rdist) {
+        bad_entry(p, "%s: 'reg' lacks the distributor or a redistributor region",
+                  node_name(p->fdt, node));
+        return;
+    }
+    for (unsigned int i = 0; i < 1 + nr_rdist; i++) {
+        if (r.size[i] == 0 || r.addr[i] + r.size[i] < r.addr[i] ||
+            !translate_address(p, node, &r.addr[i])) {
+            bad_entry(p, "%s: 'reg' entry %u unusable", node_name(p->fdt, node), i);
+            return;
+        }
+    }
+    gic->dist_base = r.addr[0];
+    gic->dist_size = r.size[0];
+    gic->nr_rdist = nr_rdist;
+    for (unsigned int i = 0; i < nr_rdist; i++) {
+        gic->rdist_base[i] = r.addr[1 + i];
+        gic->rdist_size[i] = r.size[1 + i];
+    }
+    stride = fdt_getprop(p->fdt, node, "redistributor-stride", &len);
+    if (stride && len == 8)
+        gic->rdist_stride = (uint64_t)fdt32_ld(&stride[0]) << 32 | fdt32_ld(&stride[1]);
+    else if (stride)
+        bad_entry(p, "%s: bad 'redistributor-stride'", node_name(p->fdt, node));
+    gic->node = node_name(p->fdt, node);
+}
+
+/*
+ * The architected timer's interrupts are, in order: secure physical,
+ * non-secure physical, virtual, hypervisor physical (then hypervisor
+ * virtual).  With a GIC parent each is <type number flags>, type 1 = PPI.
+ */
+static void find_timer(struct fdt_parse *p)
+{
+    int node = fdt_node_offset_by_compatible(p->fdt, -1, "arm,armv8-timer");
+    int len, parent = -1;
+    const fdt32_t *irqs;
+
+    if (node < 0 || !node_enabled(p, node))
+        return;
+    irqs = fdt_getprop(p->fdt, node, "interrupts", &len);
+    if (!irqs)
+        return;
+    /* The interrupt parent: own or inherited "interrupt-parent". */
+    for (int n = node, depth = 0; n >= 0 && depth < MAX_BUS_DEPTH; depth++) {
+        int plen;
+        const fdt32_t *ph = fdt_getprop(p->fdt, n, "interrupt-parent", &plen);
+
+        if (ph && plen == 4) {
+            parent = fdt_node_offset_by_phandle(p->fdt, fdt32_ld(ph));
+            break;
+        }
+        if (n == 0)
+            break;
+        n = fdt_parent_offset(p->fdt, n);
+    }
+    if (parent < 0 || prop_u32(p, parent, "#interrupt-cells", 0) != 3) {
+        bad_entry(p, "%s: interrupts not in the GIC's 3-cell form", node_name(p->fdt, node));
+        return;
+    }
+    if (len < 4 * 12 || len % 12) {
+        bad_entry(p, "%s: 'interrupts' has no hypervisor timer entry", node_name(p->fdt, node));
+        return;
+    }
+    if (fdt32_ld(&irqs[9]) != 1 || fdt32_ld(&irqs[10]) >= 16) {
+        bad_entry(p, "%s: hypervisor timer interrupt is not a PPI", node_name(p->fdt, node));
+        return;
+    }
+    p->out->timer_hyp_intid = 16 + fdt32_ld(&irqs[10]);
 }
 
 /* ---- /chosen: modules and command lines -------------------------------- */
@@ -516,6 +683,8 @@ void arm_fdt_parse(const void *fdt, paddr_t fdt_pa, struct boot_info *bi,
     find_uart(&p, chosen);
     find_psci(&p);
     bi->nr_cpus = count_cpus(&p);
+    find_gic(&p);
+    find_timer(&p);
     parse_memory(&p);
 
     /* The blob itself is ours to keep until we are done with it. */

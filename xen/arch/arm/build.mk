@@ -9,13 +9,18 @@
 CROSS_COMPILE ?= aarch64-linux-gnu-
 
 # The first C code runs with the MMU off, where every access is Device
-# memory: no unaligned accesses, no FP/SIMD registers in our code.  No
+# memory: no unaligned accesses, no FP/SIMD registers in our code (which
+# also keeps guests' FP state intact across our exception handlers).  No
 # unwind tables, no branch protection notes, no outline atomics (they
-# would need libgcc).  libfdt's headers sit in /usr/include next to libc's,
-# which we must not see: include/libfdt/ forwards to just those.
+# would need libgcc).  Frame pointers for the backtrace of fatal
+# exceptions; stack-clash probes every 4 KiB so that no frame can step
+# over a stack's guard page.  libfdt's headers sit in /usr/include next to
+# libc's, which we must not see: include/libfdt/ forwards to just those.
 ARCH_CFLAGS := -mgeneral-regs-only -mstrict-align -fno-pic \
                -mbranch-protection=none -mno-outline-atomics \
                -fno-asynchronous-unwind-tables -fno-unwind-tables \
+               -fno-omit-frame-pointer -fstack-clash-protection \
+               --param stack-clash-protection-guard-size=12 \
                -Ixen/arch/arm/include/libfdt
 ARCH_AFLAGS :=
 
@@ -25,6 +30,11 @@ obj-y += xen/arch/arm/setup.o
 obj-y += xen/arch/arm/mm.o
 obj-y += xen/arch/arm/bootfdt.o
 obj-y += xen/arch/arm/psci.o
+obj-y += xen/arch/arm/traps.o
+obj-y += xen/arch/arm/irq.o
+obj-y += xen/arch/arm/gic-v3.o
+obj-y += xen/arch/arm/time.o
+obj-y += xen/arch/arm/smp.o
 obj-$(CONFIG_PL011) += xen/drivers/char/pl011.o
 
 # Debian's libfdt-dev:arm64 (built for user space: stack protector, NEON).
@@ -68,8 +78,9 @@ ARCH_IMAGES := $(O)/xen $(O)/xen.bin
 ARM_LOADER ?= kernel
 ARM_CMDLINE ?= console=dtuart loglvl=all
 ARM_UBOOT ?= /usr/lib/u-boot/qemu_arm64/u-boot.bin
+ARM_SMP ?= 2
 QEMU_ARM64 := qemu-system-aarch64 -machine virt,virtualization=on,gic-version=3 \
-              -cpu cortex-a57 -smp 2 -m 1024 -nographic -no-reboot -nic none
+              -cpu cortex-a57 -smp $(ARM_SMP) -m 1024 -nographic -no-reboot -nic none
 
 .PHONY: arch-run
 arch-run: $(O)/xen.bin

@@ -1,5 +1,5 @@
 /*
- * arm64 entry point and Linux arm64 Image header.
+ * arm64 entry points and Linux arm64 Image header.
  *
  * Loaders (QEMU -kernel, U-Boot booti, GRUB, UEFI stubs...) treat the raw
  * image as a Linux "Image": a 64-byte header at offset 0 followed by code,
@@ -8,10 +8,15 @@
  *   MMU off, interrupts masked, at EL2 (for us: we are the hypervisor).
  *
  * The image is linked at address 0 as a position-independent executable
- * and relocates itself: the loader may put it at any 2 MiB boundary.
+ * and relocates itself: the loader may put it at any 2 MiB boundary.  It
+ * keeps running at that address once the MMU is on (see asm/mm.h).
+ *
+ * Secondary CPUs enter at secondary_entry, started by PSCI CPU_ON with the
+ * MMU off and x0 = their struct arm_cpu.
  */
-#include <asm/sysregs.h>
+#include <asm/cpu.h>
 #include <asm/setup.h>
+#include <asm/sysregs.h>
 
 /* The one relocation type a static PIE with a base of 0 produces. */
 #define R_AARCH64_RELATIVE  1027
@@ -57,6 +62,12 @@ at_el2:
         msr     hcr_el2, x0
         ldr     x0, =CPTR_EL2_BOOT
         msr     cptr_el2, x0
+        ldr     x0, =SCTLR_EL2_MMU_OFF
+        msr     sctlr_el2, x0
+        /* Per-CPU pointer of the boot CPU: cpu_data[0]. */
+        adrp    x0, cpu_data
+        add     x0, x0, :lo12:cpu_data
+        msr     tpidr_el2, x0
         b       common_entry
 
 at_el1:
@@ -68,6 +79,7 @@ at_el1:
         msr     cpacr_el1, x0
 
 common_entry:
+        msr     spsel, #1               /* SP_ELx, never SP_EL0 */
         isb
 
         /*
@@ -105,18 +117,21 @@ clear_bss:
         b       clear_bss
 bss_clear:
 
-        adrp    x9, boot_stack
-        add     x9, x9, :lo12:boot_stack
-        add     sp, x9, #BOOT_STACK_SIZE
+        /* The boot CPU's stack is cpu_stacks[0]. */
+        adrp    x9, cpu_stacks
+        add     x9, x9, :lo12:cpu_stacks
+        add     sp, x9, #STACK_SIZE
 
         /* Any exception from here on is reported, not silently fatal. */
-        adrp    x9, exception_vectors
-        add     x9, x9, :lo12:exception_vectors
         cmp     x20, #2
         b.ne    1f
+        adrp    x9, hyp_vectors
+        add     x9, x9, :lo12:hyp_vectors
         msr     vbar_el2, x9
         b       2f
-1:      msr     vbar_el1, x9
+1:      adrp    x9, el1_vectors
+        add     x9, x9, :lo12:el1_vectors
+        msr     vbar_el1, x9
 2:      isb
 
         mov     x0, x19                 /* fdt_pa */
@@ -128,10 +143,60 @@ bss_clear:
 3:      wfi                             /* arm64_start does not return */
         b       3b
 
-        .ltorg
+/*
+ * Secondary CPU entry, from PSCI CPU_ON: MMU and caches off, x0 = our
+ * struct arm_cpu (an identity-mapped address in the image).  Until the MMU
+ * is on, only data the boot CPU cleaned to memory may be read
+ * (mmu_boot_params), and nothing is written.
+ */
+        .global secondary_entry
+secondary_entry:
+        msr     daifset, #0xf
+        mov     x19, x0
+        mrs     x20, CurrentEL
+        ubfx    x20, x20, #CURRENT_EL_SHIFT, #2
+        cmp     x20, #2
+        b.ne    secondary_park          /* no EL2: the boot CPU times out */
 
-        .section .bss.stack, "aw", %nobits
-        .balign 16
-        .global boot_stack
-boot_stack:
-        .space  BOOT_STACK_SIZE
+        msr     spsel, #1
+        ldr     x0, =HCR_EL2_HYP
+        msr     hcr_el2, x0
+        ldr     x0, =CPTR_EL2_BOOT
+        msr     cptr_el2, x0
+        ldr     x0, =SCTLR_EL2_MMU_OFF
+        msr     sctlr_el2, x0
+        isb
+
+        adrp    x1, mmu_boot_params
+        add     x1, x1, :lo12:mmu_boot_params
+        ldp     x2, x3, [x1]            /* mair, tcr */
+        ldp     x4, x5, [x1, #16]       /* ttbr0, sctlr */
+        msr     mair_el2, x2
+        msr     tcr_el2, x3
+        msr     ttbr0_el2, x4
+        isb
+        tlbi    alle2                   /* nothing stale from firmware */
+        dsb     nsh
+        ic      iallu
+        dsb     nsh
+        isb
+        msr     sctlr_el2, x5           /* MMU and caches on */
+        isb
+
+        msr     tpidr_el2, x19
+        ldr     x0, [x19, #CPU_STACK_TOP_OFFSET]
+        mov     sp, x0
+        adrp    x0, hyp_vectors
+        add     x0, x0, :lo12:hyp_vectors
+        msr     vbar_el2, x0
+        isb
+
+        mov     x0, x19
+        mov     x29, xzr
+        mov     x30, xzr
+        bl      arm64_secondary_start
+secondary_park:
+        wfe
+        b       secondary_park
+
+        .ltorg

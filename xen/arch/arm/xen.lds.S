@@ -32,7 +32,10 @@ SECTIONS
     } :text
     _etext = .;
 
+    /* Text is mapped read-only executable up to here, rodata (and the
+     * rest up to .data) read-only, .data and .bss read-write. */
     . = ALIGN(4096);
+    __rodata_start = .;
     .rodata : {
         *(.rodata .rodata.*)
     } :data
@@ -58,18 +61,18 @@ SECTIONS
     .gnu.hash : { *(.gnu.hash) } :data
 
     . = ALIGN(4096);
+    __data_start = .;
     .data : {
         *(.data .data.*)
         *(.got .got.*)
     } :data
     _edata = .;
 
-    /* Page tables and the boot stack live here (8-byte aligned ends for
-     * head.S's clearing loop). */
+    /* Page tables, per-CPU data and stacks live here (8-byte aligned ends
+     * for head.S's clearing loop). */
     . = ALIGN(4096);
     .bss (NOLOAD) : {
         __bss_start = .;
-        *(.bss.stack)
         *(.bss .bss.*)
         *(COMMON)
         . = ALIGN(8);

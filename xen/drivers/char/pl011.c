@@ -1,6 +1,7 @@
 /*
  * Arm PrimeCell PL011 UART, used polled as the hypervisor console (QEMU
- * virt has one at 0x09000000; the device tree tells us where).
+ * virt has one at 0x09000000; the device tree tells us where, setup.c maps
+ * it with ioremap()).
  *
  * The loader already programmed the baud rate and line format for its own
  * output, and the divisors depend on a reference clock we do not parse, so
@@ -50,11 +51,11 @@ static void pl011_putc(struct console_driver *drv, char c)
     mmio_write32(uart->base + UART_DR, (uint8_t)c);
 }
 
-void pl011_console_init(paddr_t base)
+void pl011_console_init(void *regs)
 {
     uint32_t cr, lcrh;
 
-    pl011_port.base = (uintptr_t)base;
+    pl011_port.base = (uintptr_t)regs;
 
     /* Polled: no interrupts, and none left pending from the loader. */
     mmio_write32(pl011_port.base + UART_IMSC, 0);

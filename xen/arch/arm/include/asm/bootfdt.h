@@ -12,7 +12,11 @@
 
 #include <xen/types.h>
 #include <xen/boot_info.h>
+#include <asm/gic.h>
 #include <asm/psci.h>
+
+/* CPUs whose MPIDR we keep (more than any NR_CPUS we build for). */
+#define ARM_FDT_MAX_CPUS 256
 
 /* What the device tree says beyond struct boot_info. */
 struct arm_boot_fdt {
@@ -25,6 +29,15 @@ struct arm_boot_fdt {
     bool uart_from_stdout_path; /* found through /chosen stdout-path */
 
     enum psci_conduit psci;     /* PSCI 0.2+ conduit, or NONE */
+
+    /* MPIDR affinity ("reg") of each enabled /cpus cpu node, tree order. */
+    unsigned int nr_cpu_mpidrs;
+    uint64_t cpu_mpidr[ARM_FDT_MAX_CPUS];
+
+    struct gic_dt_info gic;     /* the "arm,gic-v3" node, if any */
+
+    /* EL2 physical timer INTID from the "arm,armv8-timer" node, or 0. */
+    unsigned int timer_hyp_intid;
 
     const char *uboot_version;  /* /chosen "u-boot,version", or NULL */
 

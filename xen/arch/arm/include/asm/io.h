@@ -22,4 +22,17 @@ static inline void mmio_write32(uintptr_t addr, uint32_t v)
     asm volatile ("str %w0, [%1]" : : "rZ" (v), "r" (addr) : "memory");
 }
 
+static inline uint64_t mmio_read64(uintptr_t addr)
+{
+    uint64_t v;
+
+    asm volatile ("ldr %0, [%1]" : "=r" (v) : "r" (addr) : "memory");
+    return v;
+}
+
+static inline void mmio_write64(uintptr_t addr, uint64_t v)
+{
+    asm volatile ("str %x0, [%1]" : : "rZ" (v), "r" (addr) : "memory");
+}
+
 #endif /* ASM_ARM_IO_H */

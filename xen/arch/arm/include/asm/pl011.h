@@ -8,10 +8,10 @@
 #define PL011_REGS_SIZE 0x1000
 
 /*
- * Register a PL011 at physical address @base as a console.  The loader has
- * programmed the baud rate; we keep it and only make sure the transmitter
- * is on.  @base must already be mapped as device memory.
+ * Register the PL011 whose registers are mapped (as device memory) at
+ * @regs as a console.  The loader has programmed the baud rate; we keep it
+ * and only make sure the transmitter is on.
  */
-void pl011_console_init(paddr_t base);
+void pl011_console_init(void *regs);
 
 #endif /* ASM_ARM_PL011_H */

@@ -1,7 +1,7 @@
 /*
- * AArch64 system register access and the register bits the boot path uses.
- *
- * Only what early setup needs lives here; values are from the Arm ARM.
+ * AArch64 system register access and the register bits the hypervisor
+ * uses.  Values are from the Arm ARM (DDI 0487); only what we program is
+ * named here.
  */
 #ifndef ASM_ARM_SYSREGS_H
 #define ASM_ARM_SYSREGS_H
@@ -12,7 +12,8 @@
 #define CURRENT_EL_SHIFT    2
 
 /* CPTR_EL2 (HCR_EL2.E2H == 0): bits 13, 12, 9 and 7:0 are RES1; TFP (bit 10)
- * clear lets EL2 use FP/SIMD (Debian's libfdt.a contains NEON code). */
+ * clear lets EL2 use FP/SIMD (Debian's libfdt.a is ordinary user-space
+ * code); TZ (bit 8) traps SVE. */
 #define CPTR_EL2_RES1       0x000032ffUL
 #define CPTR_EL2_TZ         (1UL << 8)
 #define CPTR_EL2_BOOT       (CPTR_EL2_RES1 | CPTR_EL2_TZ)
@@ -21,9 +22,18 @@
  * wrongly enters us at EL1 and we stay long enough to say so). */
 #define CPACR_EL1_FPEN_ALL  (3UL << 20)
 
-/* HCR_EL2 while we boot: EL1 is AArch64, no VHE, nothing trapped yet. */
+/*
+ * HCR_EL2.  While booting: EL1 is AArch64, no VHE, nothing trapped.  Once
+ * the vectors are ours, physical IRQs, FIQs and SErrors are routed to EL2
+ * (IMO/FMO/AMO): without that, an IRQ targets EL1 and is never taken
+ * while we run at EL2.
+ */
+#define HCR_EL2_FMO         (1UL << 3)
+#define HCR_EL2_IMO         (1UL << 4)
+#define HCR_EL2_AMO         (1UL << 5)
 #define HCR_EL2_RW          (1UL << 31)
 #define HCR_EL2_BOOT        HCR_EL2_RW
+#define HCR_EL2_HYP         (HCR_EL2_RW | HCR_EL2_IMO | HCR_EL2_FMO | HCR_EL2_AMO)
 
 /* SCTLR_ELx bits common to EL1 and EL2. */
 #define SCTLR_M             (1UL << 0)   /* stage 1 MMU enable */
@@ -34,6 +44,12 @@
 #define SCTLR_WXN           (1UL << 19)  /* writable implies execute-never */
 #define SCTLR_EE            (1UL << 25)  /* big-endian data at this EL */
 
+/* SCTLR_EL2 (no VHE): RES1 bits 4, 5, 11, 16, 18, 22, 23, 28, 29. */
+#define SCTLR_EL2_RES1      0x30c50830UL
+#define SCTLR_EL2_MMU_OFF   SCTLR_EL2_RES1
+#define SCTLR_EL2_HYP       (SCTLR_EL2_RES1 | SCTLR_M | SCTLR_C | SCTLR_SA | \
+                             SCTLR_I | SCTLR_WXN)
+
 /* TCR_ELx fields for the TTBR0 region (same positions at EL1 and EL2). */
 #define TCR_T0SZ(bits)      ((64UL - (bits)) << 0)
 #define TCR_IRGN0_WBWA      (1UL << 8)
@@ -41,6 +57,7 @@
 #define TCR_SH0_INNER       (3UL << 12)
 #define TCR_TG0_4K          (0UL << 14)
 #define TCR_EL1_EPD1        (1UL << 23)  /* no TTBR1 walks */
+#define TCR_EL1_TG1_4K      (2UL << 30)
 #define TCR_EL2_RES1        ((1UL << 31) | (1UL << 23))
 #define TCR_EL2_PS_SHIFT    16
 #define TCR_EL1_IPS_SHIFT   32
@@ -49,13 +66,102 @@
 #define ID_AA64MMFR0_PARANGE_MASK 0xfUL
 #define PARANGE_48BIT       5
 
-/* MAIR attribute encodings and the indices our page tables use. */
+/*
+ * MAIR attribute encodings and the indices our page tables use.  Index 0
+ * (strongly ordered) is what an all-zero descriptor field means, so a
+ * mistake errs on the safe side.
+ */
 #define MAIR_ATTR_DEVICE_nGnRnE 0x00UL
 #define MAIR_ATTR_NORMAL_WB     0xffUL   /* inner/outer write-back, RW-allocate */
-#define MT_DEVICE           0
+#define MAIR_ATTR_DEVICE_nGnRE  0x04UL
+#define MAIR_ATTR_NORMAL_NC     0x44UL   /* inner/outer non-cacheable */
+#define MT_DEVICE_nGnRnE    0
 #define MT_NORMAL           1
-#define MAIR_BOOT           ((MAIR_ATTR_DEVICE_nGnRnE << (8 * MT_DEVICE)) | \
-                             (MAIR_ATTR_NORMAL_WB << (8 * MT_NORMAL)))
+#define MT_DEVICE           2
+#define MT_NORMAL_NC        3
+#define MAIR_VALUE          ((MAIR_ATTR_DEVICE_nGnRnE << (8 * MT_DEVICE_nGnRnE)) | \
+                             (MAIR_ATTR_NORMAL_WB << (8 * MT_NORMAL)) |           \
+                             (MAIR_ATTR_DEVICE_nGnRE << (8 * MT_DEVICE)) |        \
+                             (MAIR_ATTR_NORMAL_NC << (8 * MT_NORMAL_NC)))
+
+/* ESR_ELx: exception class and the fields we decode. */
+#define ESR_EC_SHIFT        26
+#define ESR_EC_MASK         0x3fUL
+#define ESR_IL              (1UL << 25)
+#define ESR_ISS_MASK        0x1ffffffUL
+
+#define EC_UNKNOWN          0x00
+#define EC_WFX              0x01
+#define EC_CP15_32          0x03
+#define EC_CP15_64          0x04
+#define EC_CP14_32          0x05
+#define EC_CP14_LS          0x06
+#define EC_FP_ASIMD         0x07
+#define EC_CP10_ID          0x08
+#define EC_PAC              0x09
+#define EC_CP14_64          0x0c
+#define EC_BTI              0x0d
+#define EC_ILLEGAL          0x0e
+#define EC_SVC32            0x11
+#define EC_HVC32            0x12
+#define EC_SMC32            0x13
+#define EC_SVC64            0x15
+#define EC_HVC64            0x16
+#define EC_SMC64            0x17
+#define EC_SYSREG           0x18
+#define EC_SVE              0x19
+#define EC_ERET             0x1a
+#define EC_IABT_LOW         0x20
+#define EC_IABT_CUR         0x21
+#define EC_PC_ALIGN         0x22
+#define EC_DABT_LOW         0x24
+#define EC_DABT_CUR         0x25
+#define EC_SP_ALIGN         0x26
+#define EC_FP_EXC32         0x28
+#define EC_FP_EXC64         0x2c
+#define EC_SERROR           0x2f
+#define EC_BREAKPT_LOW      0x30
+#define EC_BREAKPT_CUR      0x31
+#define EC_SOFTSTP_LOW      0x32
+#define EC_SOFTSTP_CUR      0x33
+#define EC_WATCHPT_LOW      0x34
+#define EC_WATCHPT_CUR      0x35
+#define EC_BKPT32           0x38
+#define EC_VECTOR32         0x3a
+#define EC_BRK64            0x3c
+
+/* Instruction/data abort ISS. */
+#define ESR_xFSC_MASK       0x3fUL      /* fault status code */
+#define ESR_DABT_WNR        (1UL << 6)  /* write, not read */
+#define ESR_ABT_FNV         (1UL << 10) /* FAR not valid */
+
+/* DAIF bits as they appear in the DAIF register and SPSR. */
+#define DAIF_F              (1UL << 6)
+#define DAIF_I              (1UL << 7)
+#define DAIF_A              (1UL << 8)
+#define DAIF_D              (1UL << 9)
+
+/* SPSR_EL2.M[4:0]: where the exception came from. */
+#define SPSR_MODE_MASK      0x1fUL
+#define SPSR_MODE_EL2H      0x09
+#define SPSR_MODE_AARCH32   0x10
+
+/* MPIDR_EL1 affinity fields: Aff0-2 in [23:0], Aff3 in [39:32]. */
+#define MPIDR_AFF_MASK      0xff00ffffffUL
+
+/* CNTHP_CTL_EL2 / CNTx_CTL_EL0. */
+#define CNT_CTL_ENABLE      (1UL << 0)
+#define CNT_CTL_IMASK       (1UL << 1)
+#define CNT_CTL_ISTATUS     (1UL << 2)
+
+/* CNTHCTL_EL2 (no VHE): EL1/EL0 may read the physical counter (EL1PCTEN);
+ * their use of the physical timer (EL1PCEN) stays trapped. */
+#define CNTHCTL_EL2_EL1PCTEN (1UL << 0)
+#define CNTHCTL_EL2_EL1PCEN  (1UL << 1)
+
+/* ICC_SRE_EL2: system register interface on, and allowed at EL1. */
+#define ICC_SRE_SRE         (1UL << 0)
+#define ICC_SRE_EL2_ENABLE  (1UL << 3)
 
 #ifndef __ASSEMBLY__
 
@@ -83,6 +189,11 @@ static inline void dsb_sy(void)
 static inline void dsb_ish(void)
 {
     asm volatile ("dsb ish" : : : "memory");
+}
+
+static inline void dsb_ishst(void)
+{
+    asm volatile ("dsb ishst" : : : "memory");
 }
 
 static inline unsigned int current_el(void)
