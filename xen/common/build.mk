@@ -7,3 +7,7 @@ obj-y += xen/common/xmalloc.o
 obj-y += xen/common/softirq.o
 obj-y += xen/common/timer.o
 obj-y += xen/common/smp.o
+
+# Hypercall handlers (xen_version, console_io, sched_op, vcpu_op, hvm_op
+# parameters) and the -ENOSYS stubs for the ones not written yet.
+-include xen/common/hypercall.mk

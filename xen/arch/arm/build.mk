@@ -92,3 +92,8 @@ ifeq ($(ARM_LOADER),uboot)
 else
 	$(QEMU_ARM64) -kernel $< -append "$(ARM_CMDLINE)"
 endif
+
+# Fragments owned by separate subsystems (virtual GIC and timer; domain 0
+# builder), each appending to obj-y.
+-include xen/arch/arm/vgic.mk
+-include xen/arch/arm/dom0.mk

@@ -76,4 +76,57 @@ void arch_send_softirq_ipi(unsigned int cpu);
  */
 void arch_init_late(struct boot_info *bi);
 
+/* ------------------------------------------------------------ domains */
+
+struct domain;
+struct vcpu;
+struct xen_domctl_createdomain;
+
+/*
+ * Check the arch part of a createdomain request (config->arch, flags the
+ * arch cannot honour) before anything is allocated: 0 or -EINVAL/-EOPNOTSUPP.
+ */
+int arch_sanitise_domain_config(struct xen_domctl_createdomain *config);
+
+/* Allocate and set up d->arch (p2m, virtual interrupt controller, ...). */
+int arch_domain_create(struct domain *d, const struct xen_domctl_createdomain *config);
+/* Free everything arch_domain_create() made; called once all vCPUs are gone. */
+void arch_domain_destroy(struct domain *d);
+
+/* Allocate and reset v->arch (registers, system state, timers). */
+int arch_vcpu_create(struct vcpu *v);
+void arch_vcpu_destroy(struct vcpu *v);
+
+/*
+ * Switch this CPU from prev to next (either may be an idle vCPU): save
+ * prev's state, load next's, then call sched_context_saved(prev).  Called
+ * by schedule() with interrupts masked, `current` already set to next.
+ * It does not return to next: the arch exit path enters whatever vCPU is
+ * current when the interrupt/trap that led here unwinds.
+ */
+void arch_context_switch(struct vcpu *prev, struct vcpu *next);
+
+/*
+ * Leave the idle loop for a guest vCPU that schedule() made current:
+ * enter it with its saved frame.  Never returns.
+ */
+noreturn void arch_enter_guest(void);
+
+/* Make v notice new work soon (an event, a wake-up): IPI its pCPU if it runs. */
+void arch_vcpu_kick(struct vcpu *v);
+
+/*
+ * The hardware domain (dom0) shut down with `reason` (SHUTDOWN_*): power
+ * the machine off, or reset it for SHUTDOWN_reboot.  Never returns.
+ */
+noreturn void arch_hardware_domain_shutdown(unsigned int reason);
+
+/*
+ * Build domain 0 from the boot modules (kernel, optional ramdisk and its
+ * command line) and leave it paused-free, ready for the scheduler.
+ * -ENOENT when the loader gave no kernel (the hypervisor then halts),
+ * another errno when the modules are unusable (reported, then halt).
+ */
+int arch_build_hardware_domain(struct boot_info *bi);
+
 #endif /* XEN_ARCH_H */

@@ -24,6 +24,5 @@
 #define ASSERT(cond) do { (void)sizeof(!(cond)); } while (0)
 #endif
 
-#define BUILD_BUG_ON(cond) _Static_assert(!(cond), "BUILD_BUG_ON(" #cond ")")
 
 #endif /* XEN_BUG_H */

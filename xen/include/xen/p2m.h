@@ -1,0 +1,39 @@
+/*
+ * Guest physical to machine translation (stage 2 on Arm, nested paging on
+ * x86): the interface common code and domain builders use.  Each arch
+ * implements it over its own page-table format.
+ */
+#ifndef XEN_P2M_H
+#define XEN_P2M_H
+
+#include <xen/types.h>
+
+struct domain;
+
+typedef enum {
+    p2m_invalid = 0,
+    p2m_ram_rw,             /* normal guest RAM */
+    p2m_ram_ro,             /* RAM the guest may only read */
+    p2m_mmio_direct_dev,    /* device memory passed through (Device-nGnRE) */
+    p2m_grant_map_rw,       /* foreign page mapped through a grant */
+    p2m_grant_map_ro,
+    p2m_map_foreign_rw,     /* foreign page mapped by a privileged domain */
+} p2m_type_t;
+
+/* Set up/tear down d's tables (VMID on Arm, ASID/nested CR3 on x86). */
+int p2m_init(struct domain *d);
+void p2m_teardown(struct domain *d);
+
+/*
+ * Map nr frames gfn.. -> mfn.. with type t (replacing what was there).
+ * -EINVAL for addresses beyond the guest's address size, -ENOMEM when
+ * the tables cannot grow.
+ */
+int p2m_map_range(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned long nr,
+                  p2m_type_t t);
+int p2m_unmap_range(struct domain *d, gfn_t gfn, unsigned long nr);
+
+/* Translate one frame; INVALID_MFN (and *t = p2m_invalid) when unmapped. */
+mfn_t p2m_lookup(struct domain *d, gfn_t gfn, p2m_type_t *t);
+
+#endif /* XEN_P2M_H */
