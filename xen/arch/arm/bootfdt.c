@@ -115,11 +115,33 @@ static bool read_number(const fdt32_t *cells, int n, uint64_t *val)
     return true;
 }
 
+/*
+ * A cell-count property of `node`, or of its nearest ancestor that has one.
+ * The spec says a missing #address-cells/#size-cells means 2/1, but QEMU's
+ * guest-loader writes /chosen/module@ nodes with 2+2-cell "reg" under a
+ * /chosen without either property, and Xen (whose tree walker inherits
+ * from ancestors) reads them with the root's counts: so do we.
+ */
+static int inherited_cells(const void *fdt, int node, const char *name, int dflt)
+{
+    while (node >= 0) {
+        int len;
+        const fdt32_t *prop = fdt_getprop(fdt, node, name, &len);
+
+        if (prop)
+            return len == (int)sizeof(*prop) ? (int)fdt32_to_cpu(*prop) : -1;
+        if (node == 0)
+            break;
+        node = fdt_parent_offset(fdt, node);
+    }
+    return dflt;
+}
+
 /* #address-cells and #size-cells a bus gives its children's "reg". */
 static bool bus_cells(struct fdt_parse *p, int bus, int *ac, int *sc)
 {
-    *ac = fdt_address_cells(p->fdt, bus);
-    *sc = fdt_size_cells(p->fdt, bus);
+    *ac = inherited_cells(p->fdt, bus, "#address-cells", 2);
+    *sc = inherited_cells(p->fdt, bus, "#size-cells", 1);
     if (*ac < 1 || *ac > FDT_MAX_NCELLS || *sc < 0 || *sc > FDT_MAX_NCELLS) {
         bad_entry(p, "%s: bad #address-cells/#size-cells", node_name(p->fdt, bus));
         return false;
