@@ -1,7 +1,8 @@
 #!/bin/bash
 # Host test of the x86_64 multiboot2 parser (xen/arch/x86/multiboot2.c)
 # under AddressSanitizer and UBSan: well-formed boot information from a
-# GRUB-like loader, then malformed tags one by one, then random bytes.
+# GRUB-like loader, then malformed tags one by one (ACPI RSDP copies
+# included), then random bytes.
 # Every MBI sits at the very end of its own heap allocation, so a read one
 # byte too far is an ASan error rather than silent luck.
 set -eu
@@ -416,6 +417,57 @@ static void bad_mmaps(void)
 }
 
 /* Random bytes, and random damage to a good MBI: must never fault. */
+/* ACPI tags carry copies of the RSDP: kept, preferring the 2.0 one. */
+static void acpi_tags(void)
+{
+    struct mbi m;
+    struct boot_info bi;
+    struct mb2_boot mb;
+    unsigned char v1[20], v2[36], big[100];
+
+    memset(v1, 0x11, sizeof(v1));
+    memset(v2, 0x22, sizeof(v2));
+    memset(big, 0x33, sizeof(big));
+
+    current = "acpi-old-only";
+    mbi_start(&m);
+    add_tag(&m, MB2_TAG_ACPI_OLD, v1, sizeof(v1), 0);
+    mbi_end(&m);
+    CHECK(parse(&m, &bi, &mb));
+    CHECK(mb.acpi_rsdp_len == 20 && !mb.acpi_rsdp_new && mb.acpi_rsdp[0] == 0x11);
+
+    current = "acpi-old-then-new";
+    mbi_start(&m);
+    add_tag(&m, MB2_TAG_ACPI_OLD, v1, sizeof(v1), 0);
+    add_tag(&m, MB2_TAG_ACPI_NEW, v2, sizeof(v2), 0);
+    mbi_end(&m);
+    CHECK(parse(&m, &bi, &mb));
+    CHECK(mb.acpi_rsdp_len == 36 && mb.acpi_rsdp_new && mb.acpi_rsdp[0] == 0x22);
+
+    current = "acpi-new-then-old";
+    mbi_start(&m);
+    add_tag(&m, MB2_TAG_ACPI_NEW, v2, sizeof(v2), 0);
+    add_tag(&m, MB2_TAG_ACPI_OLD, v1, sizeof(v1), 0);
+    mbi_end(&m);
+    CHECK(parse(&m, &bi, &mb));
+    CHECK(mb.acpi_rsdp_len == 36 && mb.acpi_rsdp_new && mb.acpi_rsdp[0] == 0x22);
+    CHECK(mb.bad_tags == 0);
+
+    current = "acpi-long-copy-cut";
+    mbi_start(&m);
+    add_tag(&m, MB2_TAG_ACPI_NEW, big, sizeof(big), 0);
+    mbi_end(&m);
+    CHECK(parse(&m, &bi, &mb));
+    CHECK(mb.acpi_rsdp_len == MB2_RSDP_COPY_MAX && mb.acpi_rsdp[MB2_RSDP_COPY_MAX - 1] == 0x33);
+
+    current = "acpi-empty";
+    mbi_start(&m);
+    add_tag(&m, MB2_TAG_ACPI_NEW, NULL, 0, 0);
+    mbi_end(&m);
+    CHECK(parse(&m, &bi, &mb));
+    CHECK(mb.acpi_rsdp_len == 0 && mb.bad_tags == 1);
+}
+
 static void fuzz(void)
 {
     struct mbi good, m;
@@ -468,6 +520,7 @@ int main(void)
     bad_strings();
     bad_modules();
     bad_mmaps();
+    acpi_tags();
     fuzz();
     if (failures) {
         printf("%d check(s) failed\n", failures);

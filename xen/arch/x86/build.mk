@@ -22,7 +22,14 @@ obj-y += xen/arch/x86/setup.o
 obj-y += xen/arch/x86/multiboot2.o
 obj-y += xen/arch/x86/efi-boot.o
 obj-y += xen/arch/x86/traps.o
-obj-y += xen/arch/x86/hooks.o
+obj-y += xen/arch/x86/cpu.o
+obj-y += xen/arch/x86/mm.o
+obj-y += xen/arch/x86/acpi.o
+obj-y += xen/arch/x86/acpi-boot.o
+obj-y += xen/arch/x86/apic.o
+obj-y += xen/arch/x86/time.o
+obj-y += xen/arch/x86/smpboot.o
+obj-y += xen/arch/x86/trampoline.o
 obj-$(CONFIG_NS16550) += xen/drivers/char/ns16550.o
 
 X86_LDS := $(O)/xen.lds

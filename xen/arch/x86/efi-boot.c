@@ -178,3 +178,42 @@ void efi_exit_boot_services(const struct mb2_boot *mb, struct boot_info *bi)
     printk("x86_64: EFI64 entry, boot services exited (%llu memory descriptors)\n",
            (unsigned long long)(map_size / desc_size));
 }
+
+/* ACPI in the EFI configuration table (GUIDs in their in-memory byte order). */
+static const uint8_t acpi20_guid[16] = {
+    0x71, 0xe8, 0x68, 0x88, 0xf1, 0xe4, 0xd3, 0x11,
+    0xbc, 0x22, 0x00, 0x80, 0xc7, 0x3c, 0x88, 0x81,
+};
+static const uint8_t acpi10_guid[16] = {
+    0x30, 0x2d, 0x9d, 0xeb, 0x88, 0x2d, 0xd3, 0x11,
+    0x9a, 0x16, 0x00, 0x90, 0x27, 0x3f, 0xc1, 0x4d,
+};
+
+#define EFI_CONFIG_ENTRY_SIZE   24      /* GUID + pointer */
+#define EFI_CONFIG_MAX_ENTRIES  1024
+
+uint64_t efi_find_rsdp(uint64_t systab)
+{
+    const struct efi_system_table *st = efi_systab(systab);
+    uint64_t n, tbl, acpi10 = 0;
+
+    if (!st)
+        return 0;
+    n = st->number_of_table_entries;
+    tbl = (uint64_t)(uintptr_t)st->configuration_table;
+    /* The table is firmware data reached through the boot 1:1 map. */
+    if (!tbl || n == 0 || n > EFI_CONFIG_MAX_ENTRIES ||
+        tbl >= BOOT_IDENT_LIMIT || BOOT_IDENT_LIMIT - tbl < n * EFI_CONFIG_ENTRY_SIZE)
+        return 0;
+    for (uint64_t i = 0; i < n; i++) {
+        const uint8_t *e = (const uint8_t *)boot_phys_to_virt(tbl + i * EFI_CONFIG_ENTRY_SIZE);
+        uint64_t ptr;
+
+        memcpy(&ptr, e + 16, sizeof(ptr));
+        if (memcmp(e, acpi20_guid, 16) == 0)
+            return ptr;
+        if (memcmp(e, acpi10_guid, 16) == 0 && !acpi10)
+            acpi10 = ptr;
+    }
+    return acpi10;
+}

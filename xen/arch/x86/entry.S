@@ -1,11 +1,14 @@
 /*
- * Exception entry stubs for vectors 0-31.
+ * Entry stubs for all 256 vectors.
  *
  * Each stub makes the stack look the same whatever the vector (a dummy
- * error code where the CPU pushes none, then the vector number), saves the
- * general registers and hands a struct cpu_exception_frame (traps.c) to
- * x86_exception(), which reports and halts.  Nothing returns yet: there is
- * no exception we can recover from at this stage.
+ * error code where the CPU pushes none, then the vector number) and jumps
+ * to x86_trap_entry, which saves the general registers, hands the frame
+ * (struct cpu_regs, asm/traps.h) to x86_trap() and returns with iretq.
+ *
+ * The CPU aligns %rsp to 16 bytes before pushing its 5-word frame; with
+ * the 2 words of a stub and the 15 registers below, the frame is 22 words
+ * (176 bytes), so the call into C happens on a 16-byte aligned stack.
  */
 #include <asm/layout.h>
 
@@ -15,20 +18,22 @@
 
         .text
         .balign 16
-        .globl  x86_exception_stubs
-x86_exception_stubs:
+        .globl  x86_vector_stubs
+x86_vector_stubs:
         .set    .Lvec, 0
-        .rept   32
+        .rept   256
         .balign 16
         .if     !HAS_ERROR_CODE(.Lvec)
         push    $0
         .endif
         push    $.Lvec
-        jmp     exception_common
+        jmp     x86_trap_entry
         .set    .Lvec, .Lvec + 1
         .endr
 
-exception_common:
+        .balign 16
+x86_trap_entry:
+        cld
         push    %rax
         push    %rbx
         push    %rcx
@@ -45,8 +50,21 @@ exception_common:
         push    %r14
         push    %r15
         mov     %rsp, %rdi
-        and     $~15, %rsp              /* ABI stack alignment for the call */
-        call    x86_exception
-1:      cli
-        hlt
-        jmp     1b
+        call    x86_trap
+        pop     %r15
+        pop     %r14
+        pop     %r13
+        pop     %r12
+        pop     %r11
+        pop     %r10
+        pop     %r9
+        pop     %r8
+        pop     %rbp
+        pop     %rdi
+        pop     %rsi
+        pop     %rdx
+        pop     %rcx
+        pop     %rbx
+        pop     %rax
+        add     $16, %rsp               /* vector and error code */
+        iretq

@@ -268,25 +268,6 @@ mb2_entry_efi64:
         call    x86_start_efi64
         ud2
 
-/* void x86_load_boot_gdt(void): our GDT, every segment register reloaded. */
-        .globl  x86_load_boot_gdt
-        .type   x86_load_boot_gdt, @function
-x86_load_boot_gdt:
-        lgdt    boot_gdtr64(%rip)
-        mov     $GDT_SEL_DATA, %eax
-        mov     %eax, %ds
-        mov     %eax, %es
-        mov     %eax, %ss
-        xor     %eax, %eax
-        mov     %eax, %fs
-        mov     %eax, %gs
-        /* CS can only be reloaded by a far transfer: return through one. */
-        pop     %rax
-        push    $GDT_SEL_CODE64
-        push    %rax
-        lretq
-        .size   x86_load_boot_gdt, . - x86_load_boot_gdt
-
 /* ------------------------------------------------------------------------
  * GDT.  Accessed bits are preset so the CPU never writes to it.
  */
@@ -370,9 +351,15 @@ l1_first:
 l4_efi:
         .skip   4096
 
+/*
+ * The boot CPU's stack.  The page below it is left out of the run-time
+ * page tables (mm.c), so an overflow faults instead of corrupting .bss.
+ */
         .section .bss.stack, "aw", @nobits
-        .balign 16
-        .globl  boot_stack_top
+        .balign 4096
+        .globl  boot_stack_guard, boot_stack_top
+boot_stack_guard:
+        .skip   4096
 boot_stack:
         .skip   BOOT_STACK_SIZE
 boot_stack_top:

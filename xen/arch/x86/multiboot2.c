@@ -306,6 +306,26 @@ bool mb2_parse(const void *mbi, uint64_t limit, unsigned int flags,
                 mb->efi32_systab = (uint32_t)t64;
             break;
 
+        case MB2_TAG_ACPI_OLD:
+        case MB2_TAG_ACPI_NEW: {
+            /* A copy of the RSDP (not a pointer); ACPI checks it later. */
+            uint32_t n = size - (uint32_t)sizeof(struct mb2_tag);
+            bool is_new = type == MB2_TAG_ACPI_NEW;
+
+            if (n == 0) {
+                report(mb, offset, type, "empty RSDP copy");
+                break;
+            }
+            if (mb->acpi_rsdp_len && (mb->acpi_rsdp_new || !is_new))
+                break;      /* keep the first copy, preferring the 2.0 one */
+            if (n > sizeof(mb->acpi_rsdp))
+                n = sizeof(mb->acpi_rsdp);
+            memcpy(mb->acpi_rsdp, tag + sizeof(struct mb2_tag), n);
+            mb->acpi_rsdp_len = n;
+            mb->acpi_rsdp_new = is_new;
+            break;
+        }
+
         case MB2_TAG_EFI_BS_ACTIVE:
             mb->efi_bs_active = true;
             break;

@@ -33,7 +33,9 @@ SECTIONS
         *(.text .text.*)
     } :text
 
+    /* Page-aligned boundaries: mm.c maps each part with its own rights. */
     . = ALIGN(4096);
+    __rodata_start = .;
     .rodata : LOAD(.rodata) {
         *(.rodata .rodata.*)
     } :rodata
@@ -46,6 +48,7 @@ SECTIONS
     } :rodata :note
 
     . = ALIGN(4096);
+    __data_start = .;
     .data : LOAD(.data) {
         *(.data.page_aligned)
         *(.data .data.*)

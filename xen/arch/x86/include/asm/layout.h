@@ -30,11 +30,44 @@
 #define BOOT_IDENT_LIMIT  X86_UL(0x100000000)
 #define BOOT_HIGH_LIMIT   X86_UL(0x40000000)
 
-#define BOOT_STACK_SIZE   X86_UL(0x4000)
+/* The boot CPU's stack (head.S), with an unmapped guard page below it. */
+#define BOOT_STACK_SIZE   X86_UL(0x8000)
 
-/* Boot GDT selectors (see head.S). */
+/*
+ * Run-time virtual layout (docs/x86_64-memory-and-traps.md).  The low
+ * half of the address space is left unmapped once the run-time page
+ * tables are loaded, so stray low pointers fault.
+ *
+ *   PML4 256      per-CPU stack slots (secondary CPUs), guard pages between
+ *   PML4 257      ioremap: device registers, uncached, 1 GiB
+ *   PML4 262-271  direct map of the machine's memory, 5 TiB
+ *   PML4 511      the image, at XEN_VIRT_OFFSET
+ */
+#define STACKS_VIRT_START     X86_UL(0xffff800000000000)
+#define STACK_SLOT_SIZE       X86_UL(0x20000)     /* 128 KiB per CPU */
+#define IOREMAP_VIRT_START    X86_UL(0xffff808000000000)
+#define IOREMAP_VIRT_SIZE     X86_UL(0x40000000)
+#define DIRECTMAP_VIRT_START  X86_UL(0xffff830000000000)
+#define DIRECTMAP_SIZE        X86_UL(0x50000000000)
+
+/*
+ * Inside a CPU's stack slot (offsets from its start; holes are unmapped
+ * guard pages): three 8 KiB IST stacks and the 32 KiB primary stack.
+ */
+#define IST_STACK_SIZE        X86_UL(0x2000)
+#define SLOT_IST_DF           X86_UL(0x01000)
+#define SLOT_IST_NMI          X86_UL(0x04000)
+#define SLOT_IST_MC           X86_UL(0x07000)
+#define PRIMARY_STACK_SIZE    X86_UL(0x8000)
+#define SLOT_PRIMARY          (STACK_SLOT_SIZE - PRIMARY_STACK_SIZE)
+
+/* Where the AP start-up code is copied: a page below 1 MiB (SIPI vector). */
+#define TRAMPOLINE_SIZE       X86_UL(0x1000)
+
+/* GDT selectors: the boot GDT (head.S) and each CPU's GDT (cpu.c). */
 #define GDT_SEL_CODE64    0x08
 #define GDT_SEL_DATA      0x10
+#define GDT_SEL_TSS       0x18    /* per-CPU GDTs only: 16-byte descriptor */
 
 /* Page-table entry bits used by the boot tables. */
 #define PTE_PRESENT       0x001

@@ -6,6 +6,9 @@
 #include <xen/compiler.h>
 #include <xen/boot_info.h>
 
+/* Room for a copied RSDP (36 bytes since ACPI 2.0; longer ones are cut). */
+#define MB2_RSDP_COPY_MAX    64
+
 /* What the multiboot2 parser found besides what goes into boot_info. */
 struct mb2_boot {
     bool have_mmap;             /* a usable MMAP tag was seen */
@@ -16,6 +19,9 @@ struct mb2_boot {
     uint64_t efi64_image;       /* the loader's EFI image handle */
     uint32_t efi32_systab;
     bool efi_bs_active;         /* loader left EFI boot services running */
+    uint8_t acpi_rsdp[MB2_RSDP_COPY_MAX];  /* the loader's copy of the RSDP */
+    uint32_t acpi_rsdp_len;     /* bytes in acpi_rsdp, 0 when absent */
+    bool acpi_rsdp_new;         /* copied from the ACPI 2.0+ tag */
     unsigned int bad_tags;      /* malformed tags skipped */
 };
 
@@ -41,11 +47,24 @@ void efi_exit_boot_services(const struct mb2_boot *mb, struct boot_info *bi);
 /* Describe the firmware ("UEFI, <vendor> rev ...") from an EFI system table. */
 const char *efi_firmware_name(uint64_t systab);
 
-/* Load our IDT (exception stubs that report and halt). */
-void x86_traps_init(void);
+/* The ACPI RSDP named by an EFI system table's configuration table, or 0. */
+uint64_t efi_find_rsdp(uint64_t systab);
 
-/* head.S: load the boot GDT and reload every segment register. */
-void x86_load_boot_gdt(void);
+struct acpi_info;
+
+/*
+ * Find the RSDP (the loader's copy, then efi_rsdp, then on BIOS machines
+ * a scan) and parse the tables; false when there is no usable ACPI.
+ */
+bool x86_acpi_init(const struct mb2_boot *mb, uint64_t efi_rsdp, bool efi,
+                   struct acpi_info *info);
+
+/* Start every CPU the MADT lists (up to CONFIG_NR_CPUS). */
+void x86_smp_boot(const struct boot_info *bi, const struct acpi_info *acpi);
+
+/* The ACPI processor UID of a CPU (for its local APIC's NMI wiring). */
+uint32_t x86_acpi_uid(unsigned int cpu);
+void x86_set_acpi_uid(unsigned int cpu, uint32_t uid);
 
 /* head.S: the boot PML4 (1:1 low 4 GiB + the image at XEN_VIRT_OFFSET). */
 extern uint64_t l4_boot[512];
