@@ -31,7 +31,7 @@ GUEST=$BUILD/guest/$ARCH/$IMAGE_NAME
 # to check the runner itself).
 OURS_BIN=${GUEST_OURS_IMAGE:-$BUILD/arm64/xen.bin}
 BOOT_TIMEOUT=${GUEST_BOOT_TIMEOUT:-40}    # the main run (real Xen: ~1-2 s)
-FINAL_TIMEOUT=${GUEST_FINAL_TIMEOUT:-20}  # a shutdown-reason run (real Xen: <= ~6 s)
+FINAL_TIMEOUT=${GUEST_FINAL_TIMEOUT:-60}  # a shutdown-reason run (real Xen: <= ~6 s, more on a loaded host)
 HALT_MSG="Nothing more to do yet: system halted."
 
 # Shutdown reasons tried in their own boots, and what QEMU must do for each.
