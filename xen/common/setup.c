@@ -3,8 +3,9 @@
  *
  * Each architecture gets a console going, describes what its loader told
  * it in a struct boot_info and calls start_xen_common().  That prints the
- * banner, brings up the heap, xmalloc, softirqs, timers and (through the
- * arch) the other CPUs, then halts; domain construction comes next.
+ * banner, brings up the heap, xmalloc, softirqs, timers, the scheduler and
+ * (through the arch) the other CPUs, then has the arch build domain 0 and
+ * runs it; with no dom0 kernel it halts.
  */
 #include <xen/boot_info.h>
 #include <xen/console.h>
@@ -16,6 +17,8 @@
 #include <xen/softirq.h>
 #include <xen/timer.h>
 #include <xen/smp.h>
+#include <xen/sched.h>
+#include <xen/errno.h>
 
 static const char *mem_type_name(enum boot_mem_type t)
 {
@@ -101,9 +104,12 @@ static void xmalloc_selftest(void)
 
 noreturn void start_xen_common(struct boot_info *bi)
 {
-    unsigned int regions;
+    unsigned int regions, dom0_vcpus;
+    struct vcpu *v;
+    int rc;
 
     print_banner(bi);
+    hypercall_save_cmdline(bi->cmdline);
 
     arch_heap_prepare(bi);
     regions = heap_init(bi);
@@ -117,10 +123,28 @@ noreturn void start_xen_common(struct boot_info *bi)
     softirq_init();
     timer_init();
     smp_init();
+    /* Before the secondaries start: each gets its idle vCPU on the way in. */
+    scheduler_init();
 
     arch_init_late(bi);
 
     printk("CPUs online: %u\n", num_online_cpus());
-    printk("Nothing more to do yet: system halted.\n");
-    arch_halt();
+
+    rc = arch_build_hardware_domain(bi);
+    if (rc == -ENOENT) {
+        printk("Nothing more to do yet: system halted.\n");
+        arch_halt();
+    }
+    if (rc || !hardware_domain) {
+        printk("dom0: construction failed (error %d): system halted.\n", rc ? rc : -EINVAL);
+        arch_halt();
+    }
+
+    dom0_vcpus = 0;
+    for_each_vcpu(hardware_domain, v)
+        dom0_vcpus++;
+    printk("dom0: started, %u vCPU%s\n", dom0_vcpus, dom0_vcpus == 1 ? "" : "s");
+    /* The builder may have unpaused it already: -EINVAL then is fine. */
+    (void)domain_unpause_by_systemcontroller(hardware_domain);
+    idle_loop();
 }

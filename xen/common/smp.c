@@ -1,5 +1,5 @@
 /*
- * Online CPUs, secondary start-up, the idle loop and cross-CPU calls.
+ * Online CPUs and cross-CPU calls.
  *
  * Cross-CPU calls: one request at a time, under call_lock.  The caller
  * publishes fn/data and the set of CPUs still to respond, raises
@@ -105,21 +105,8 @@ void smp_call_function(void (*fn)(void *data), void *data, bool wait)
     on_selected_cpus(&others, fn, data, wait);
 }
 
-noreturn void idle_loop(void)
-{
-    unsigned int cpu = smp_processor_id();
-
-    arch_irq_enable();
-    for (;;) {
-        do_softirq();
-        if (!softirq_pending(cpu))
-            arch_idle_wait();
-    }
-}
-
-noreturn void start_secondary_common(void)
-{
-    smp_mb();                       /* this CPU's set-up before it is seen online */
-    cpumask_set_cpu(smp_processor_id(), &cpu_online_map);
-    idle_loop();
-}
+/*
+ * idle_loop() and start_secondary_common() are the scheduler's
+ * (xen/common/sched/core.c): they need the idle vCPUs, and this file stays
+ * usable on its own (the host timer tests link it without a scheduler).
+ */

@@ -107,7 +107,15 @@ void arch_irq_enable(void) { fake_set_irqs(cur_cpu, true); }
 void arch_irq_disable(void) { fake_set_irqs(cur_cpu, false); }
 bool arch_irqs_enabled(void) { return fake_irqs_enabled(cur_cpu); }
 
-void arch_cpu_relax(void) { sched_yield(); }
+void (*fake_relax_hook)(void);
+
+void arch_cpu_relax(void)
+{
+    if (fake_relax_hook)
+        fake_relax_hook();
+    else
+        sched_yield();
+}
 void arch_idle_wait(void) { sched_yield(); }
 
 void arch_send_softirq_ipi(unsigned int cpu)

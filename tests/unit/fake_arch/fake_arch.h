@@ -42,6 +42,13 @@ uint64_t fake_clock(void);
 uint64_t fake_timer_deadline(unsigned int cpu);
 unsigned long fake_timer_programs(unsigned int cpu);
 
+/*
+ * Called by arch_cpu_relax() (spin-waits) instead of yielding the thread
+ * when set: a single-threaded test uses it to run the other fake CPUs
+ * while one of them waits for them.
+ */
+extern void (*fake_relax_hook)(void);
+
 /* Softirq IPIs sent to each CPU. */
 unsigned long fake_ipis(unsigned int cpu);
 
@@ -51,6 +58,26 @@ void fake_reset(void);
 /* printk lines seen (all, and those starting with `prefix`); quiet mode. */
 unsigned long fake_printk_count(const char *prefix);
 void fake_printk_quiet(bool quiet);
+
+/*
+ * Domain hooks of xen/arch.h (fake_domain.c, for tests that link the
+ * domain and scheduler code; build with -D__XEN__).  Each arch_*_create
+ * allocates a little memory so that leaks show in page counts.
+ */
+struct vcpu;
+extern int fake_sanitise_rc;                /* arch_sanitise_domain_config() result */
+extern int fake_domain_create_rc;           /* arch_domain_create(): fail with it if != 0 */
+extern int fake_vcpu_create_fail_id;        /* arch_vcpu_create() fails for this vCPU id (-1: none) */
+extern int fake_build_hwdom_rc;             /* arch_build_hardware_domain() result */
+extern long fake_arch_domains, fake_arch_vcpus;   /* live arch objects */
+extern unsigned long fake_switches[CONFIG_NR_CPUS]; /* arch_context_switch() calls */
+extern unsigned long fake_switch_violations;  /* contract breaches seen by arch_context_switch() */
+extern unsigned long fake_kicks;
+extern unsigned long fake_hwdom_shutdowns;
+extern unsigned int fake_hwdom_shutdown_reason;
+/* arch_hardware_domain_shutdown() longjmp()s here (else it aborts). */
+extern __thread jmp_buf *fake_shutdown_jmp;
+void fake_domain_reset(void);
 
 /* Panic capture. */
 extern __thread jmp_buf *fake_panic_jmp;

@@ -30,6 +30,7 @@ obj-y += xen/arch/x86/apic.o
 obj-y += xen/arch/x86/time.o
 obj-y += xen/arch/x86/smpboot.o
 obj-y += xen/arch/x86/trampoline.o
+obj-y += xen/arch/x86/domain-stubs.o
 obj-$(CONFIG_NS16550) += xen/drivers/char/ns16550.o
 
 X86_LDS := $(O)/xen.lds

@@ -59,6 +59,8 @@ struct vcpu {
 
     void *sched_priv;               /* the scheduler's per-vCPU data */
     struct arch_vcpu *arch;         /* registers, system state: the arch's */
+
+    bool paused_for_shutdown;       /* holds a pause reference for domain_shutdown() */
 };
 
 /* ------------------------------------------------------------ domain */
@@ -96,7 +98,16 @@ struct domain {
 
     void *sched_priv;
     struct arch_domain *arch;
+
+    /* Pauses by the toolstack (XEN_DOMCTL_pausedomain); creation leaves one. Under `lock`. */
+    unsigned int controller_pause_count;
 };
+
+/* Most vCPUs a domain may have (config->max_vcpus); the arch may allow fewer. */
+#define DOMAIN_MAX_VCPUS    128
+
+/* shutdown_code before any shutdown. */
+#define SHUTDOWN_CODE_INVALID (~0U)
 
 #define for_each_vcpu(d, v)                                             \
     for (unsigned int _i_##v = 0; _i_##v < (d)->max_vcpus; _i_##v++)    \
@@ -106,12 +117,32 @@ struct domain {
 DECLARE_PER_CPU(struct vcpu *, curr_vcpu);
 #define current (this_cpu(curr_vcpu))
 
-/* The idle domain owns one idle vCPU per pCPU; it never runs guest code. */
+/*
+ * The idle domain owns one idle vCPU per pCPU; it never runs guest code.
+ * No arch hook is ever called to create or destroy it or its vCPUs: their
+ * `arch` pointers are NULL (arch_context_switch() gets them as prev/next).
+ */
 extern struct domain *idle_domain;
 static inline bool is_idle_vcpu(const struct vcpu *v) { return v->domain == idle_domain; }
 static inline bool is_idle_domain(const struct domain *d) { return d == idle_domain; }
 
 extern struct domain *hardware_domain;  /* dom0 */
+
+static inline bool is_hardware_domain(const struct domain *d)
+{
+    return d && d == hardware_domain;
+}
+
+/* Each CPU's idle vCPU (NULL until the CPU has been through sched_init_cpu()). */
+extern struct vcpu *idle_vcpu[NR_CPUS];
+
+/* Nothing keeps v off a CPU: no pause flag, no vCPU or domain pause. */
+static inline bool vcpu_runnable(const struct vcpu *v)
+{
+    return !read_atomic(&v->pause_flags) &&
+           !atomic_read(&v->pause_count) &&
+           !atomic_read(&v->domain->pause_count);
+}
 
 /* ------------------------------------------------------------ domain API */
 
@@ -120,22 +151,38 @@ extern struct domain *hardware_domain;  /* dom0 */
  * passes them, already validated only for pointers), privileged or not.
  * Returns the domain with one reference held, or NULL with *err set to the
  * errno Xen would return (-EINVAL, -EEXIST, -ENOMEM, ...).
+ * The domain starts paused by the system controller (see
+ * domain_unpause_by_systemcontroller()); domid 0 becomes hardware_domain.
  */
 struct domain *domain_create(domid_t domid,
                              const struct xen_domctl_createdomain *config,
                              bool is_privileged, int *err);
 
-/* Create vCPU `id` of `d` (down, not runnable until brought up). */
+/*
+ * Create vCPU `id` of `d` (down, not runnable until brought up); NULL if id
+ * is out of range or taken, or on allocation/arch failure.
+ */
 struct vcpu *vcpu_create(struct domain *d, unsigned int id);
 
 /* Take/drop a reference; the last put frees everything (pages returned). */
 bool get_domain(struct domain *d);      /* false if it is dying */
 void put_domain(struct domain *d);
 
+/*
+ * Destroy the domains whose last reference went while one of their own
+ * vCPUs was current on that CPU (schedule() calls this once it has
+ * switched away).
+ */
+void domain_reap(void);
+
 /* Look a domain up by id and take a reference; NULL if none/dying. */
 struct domain *get_domain_by_id(domid_t domid);
 
-/* Start destruction: vCPUs stop, pages are released as references go. */
+/*
+ * Start destruction: vCPUs stop, pages are released as references go.
+ * Drops the creation reference (once): a caller that holds no reference
+ * of its own must not touch d afterwards.
+ */
 int domain_kill(struct domain *d);
 
 /* SCHEDOP_shutdown and friends; for the hardware domain, arch_domain_shutdown decides. */
@@ -145,6 +192,35 @@ void domain_pause(struct domain *d);
 void domain_unpause(struct domain *d);
 void vcpu_pause(struct vcpu *v);
 void vcpu_unpause(struct vcpu *v);
+
+/*
+ * The _nosync forms only take the pause reference and ask for a reschedule:
+ * for a vCPU (or domain) pausing itself.  The waiting forms must not be
+ * used on the caller's own vCPU / domain.
+ */
+void vcpu_pause_nosync(struct vcpu *v);
+void domain_pause_nosync(struct domain *d);
+
+/*
+ * The toolstack's pause (XEN_DOMCTL_pausedomain/unpausedomain).  Domains
+ * are created paused once this way: whoever creates one (the dom0 builder,
+ * XEN_DOMCTL_createdomain's caller) unpauses it when it is ready to run.
+ * Unpausing a domain that has no such pause gives -EINVAL.
+ */
+void domain_pause_by_systemcontroller(struct domain *d);
+int domain_unpause_by_systemcontroller(struct domain *d);
+
+/*
+ * Memory owned by a domain: 2^order frames from the heap, each frame
+ * linked on d->page_list with owner = d and counted in tot_pages (NULL if
+ * the heap is empty or max_pages would be exceeded).  free_domheap_pages()
+ * gives them back early; whatever is still on page_list when the domain is
+ * destroyed is freed one frame at a time, so anything else that puts frames
+ * on page_list must make each frame individually freeable the same way.
+ * max_pages starts unlimited (~0UL) until XEN_DOMCTL_max_mem sets it.
+ */
+struct page_info *alloc_domheap_pages(struct domain *d, unsigned int order);
+void free_domheap_pages(struct domain *d, struct page_info *pg, unsigned int order);
 
 /* ------------------------------------------------------------ scheduler API */
 
@@ -165,14 +241,48 @@ void vcpu_sleep_sync(struct vcpu *v);
 void vcpu_block(void);
 void vcpu_yield(void);
 
+/* Clear VPF_BLOCKED and wake v if it was blocked (event delivery calls this). */
+void vcpu_unblock(struct vcpu *v);
+
+/*
+ * Does v have an event or interrupt waiting that should stop it blocking?
+ * vcpu_block() asks after setting VPF_BLOCKED.  The scheduler carries a
+ * weak default that looks at vcpu_info->evtchn_upcall_pending only; the
+ * event-channel code (which must also consult the Arm vGIC) provides the
+ * real one.  Called with no scheduler lock held.
+ */
+bool vcpu_has_pending_events(struct vcpu *v);
+
+/* v's runstate with the time spent in the current state added in. */
+void vcpu_runstate_get(struct vcpu *v, struct vcpu_runstate_info *rs);
+
 /* Bring a vCPU up/down (VCPUOP_up/down, PSCI CPU_ON/OFF). */
 void vcpu_up(struct vcpu *v);
 void vcpu_down(struct vcpu *v);
 
-/* Called by the arch once prev's state is saved: prev may now run elsewhere. */
+/*
+ * Called by the arch once prev's state is saved: prev may now run elsewhere.
+ * Call it last: once it returns, prev (and prev->arch) may already be freed
+ * by a domain destruction waiting on another CPU.
+ */
 void sched_context_saved(struct vcpu *prev);
 
 /* Per-domain credit weight (XEN_DOMCTL_scheduler_op later). */
 int sched_set_weight(struct domain *d, unsigned int weight);
+
+#define SCHED_DEFAULT_WEIGHT    256
+#define SCHED_MAX_WEIGHT        65535     /* valid weights: 1 .. this */
+
+unsigned int sched_get_weight(const struct domain *d);
+
+/*
+ * Give `cpu` its idle vCPU, run queue and timers, with it as `current`.
+ * scheduler_init() does it for the boot CPU; start_secondary_common() for
+ * each secondary before it is marked online (host tests call it directly).
+ */
+int sched_init_cpu(unsigned int cpu);
+
+/* The SCHEDULE_SOFTIRQ handler (see the header comment and arch_context_switch()). */
+void schedule(void);
 
 #endif /* XEN_SCHED_H */
