@@ -1,12 +1,16 @@
 obj-y += xen/common/console.o
 obj-y += xen/common/setup.o
 obj-y += xen/common/version.o
+obj-y += xen/common/cmdline.o
 obj-y += xen/common/boot_info.o
 obj-y += xen/common/page_alloc.o
 obj-y += xen/common/xmalloc.o
 obj-y += xen/common/softirq.o
 obj-y += xen/common/timer.o
 obj-y += xen/common/smp.o
+obj-y += xen/common/domain.o
+obj-y += xen/common/sched/core.o
+obj-y += xen/common/sched/credit.o
 
 # Hypercall handlers (xen_version, console_io, sched_op, vcpu_op, hvm_op
 # parameters) and the -ENOSYS stubs for the ones not written yet.

@@ -3,10 +3,13 @@
  *
  * Output goes to every registered driver and into a ring buffer that keeps
  * the most recent text (what XEN_SYSCTL_readconsole will hand to dom0).
+ * Input from the UART drivers waits in a small ring for CONSOLEIO_read.
  */
 #include <xen/console.h>
 #include <xen/lib.h>
 #include <xen/arch.h>
+#include <xen/atomic.h>
+#include <xen/spinlock.h>
 
 #define CONSOLE_RING_SIZE (16 * 1024)
 
@@ -41,6 +44,57 @@ void console_write(const char *s, size_t len)
             console_putc_all('\r');
         console_putc_all(s[i]);
     }
+}
+
+/*
+ * Input: characters the UART drivers receive, kept for the hardware domain
+ * to read with CONSOLEIO_read.  A small ring as on Xen; when it is full
+ * new characters are dropped.  Producers (driver interrupt handlers, on
+ * any CPU) serialise on rx_lock; the single reader (console_io.c holds
+ * its own lock) only moves rx_cons, so it needs no lock against them.
+ */
+#define CONSOLE_RX_SIZE 128             /* a power of two */
+
+static char console_rx_ring[CONSOLE_RX_SIZE];
+static unsigned int console_rx_prod;    /* free-running counters */
+static unsigned int console_rx_cons;
+static DEFINE_SPINLOCK(console_rx_lock);
+
+void console_rx_char(char c)
+{
+    unsigned long flags;
+    unsigned int prod;
+
+    spin_lock_irqsave(&console_rx_lock, flags);
+    prod = console_rx_prod;
+    if (prod - load_acquire(&console_rx_cons) < CONSOLE_RX_SIZE) {
+        console_rx_ring[prod % CONSOLE_RX_SIZE] = c;
+        /* The character is in place before the reader can see it. */
+        store_release(&console_rx_prod, prod + 1);
+    }
+    spin_unlock_irqrestore(&console_rx_lock, flags);
+}
+
+unsigned int console_rx_peek(char *buf, unsigned int max)
+{
+    unsigned int cons = read_atomic(&console_rx_cons);
+    unsigned int avail = load_acquire(&console_rx_prod) - cons;
+    unsigned int n = avail < max ? avail : max;
+
+    for (unsigned int i = 0; i < n; i++)
+        buf[i] = console_rx_ring[(cons + i) % CONSOLE_RX_SIZE];
+    return n;
+}
+
+void console_rx_consume(unsigned int n)
+{
+    unsigned int cons = read_atomic(&console_rx_cons);
+    unsigned int avail = load_acquire(&console_rx_prod) - cons;
+
+    if (n > avail)
+        n = avail;
+    /* Our reads of the slots are done before producers may reuse them. */
+    store_release(&console_rx_cons, cons + n);
 }
 
 int vprintk(const char *fmt, va_list ap)

@@ -28,4 +28,13 @@ int vprintk(const char *fmt, va_list ap);
 /* Print a message and halt the machine; for our own broken invariants. */
 noreturn void panic(const char *fmt, ...) __printf(1, 2);
 
+/*
+ * Console input (CONSOLEIO_read): UART drivers feed received characters
+ * from their interrupt handlers; the reader peeks, copies out, then
+ * consumes what the guest actually received.
+ */
+void console_rx_char(char c);
+unsigned int console_rx_peek(char *buf, unsigned int max);
+void console_rx_consume(unsigned int n);
+
 #endif /* XEN_CONSOLE_H */

@@ -14,4 +14,13 @@ const char *hv_compiler_string(void);
  */
 bool hv_build_id(const uint8_t **id, unsigned int *len);
 
+/*
+ * Keep the hypervisor command line for XENVER_commandline (the boot_info
+ * copy may be released with the boot modules).  The saved copy is always
+ * HV_CMDLINE_SAVED bytes, zero padded (the size of xen_commandline_t).
+ */
+#define HV_CMDLINE_SAVED 1024
+void hypercall_save_cmdline(const char *cmdline);
+const char *hv_saved_cmdline(void);
+
 #endif

@@ -1,0 +1,218 @@
+/*
+ * Handlers the hypercall table routes to (arm32, arm64, hvm32 and hvm64
+ * columns) that are not written yet, plus the few that stay -ENOSYS for
+ * good on Arm as on Xen 4.17.  Each stub names the work that replaces it
+ * (ROADMAP = /work/shared/ROADMAP.md item).  Deleting a stub here once its
+ * real handler exists is part of that work; the generated prototypes
+ * (included through hypercall_env.h) check every signature.
+ */
+#include "hypercall_env.h"
+
+/* ------------------------------------------------------------ all guests */
+
+long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    (void)cmd; (void)arg;
+    return -ENOSYS;             /* ROADMAP 4: memory ops */
+}
+
+long do_multicall(XEN_GUEST_HANDLE_PARAM(multicall_entry_t) call_list, unsigned int nr_calls)
+{
+    (void)call_list; (void)nr_calls;
+    return -ENOSYS;             /* ROADMAP 4: multicall */
+}
+
+long do_event_channel_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    (void)cmd; (void)arg;
+    return -ENOSYS;             /* ROADMAP 3: event channels */
+}
+
+long do_sysctl(XEN_GUEST_HANDLE_PARAM(xen_sysctl_t) u_sysctl)
+{
+    (void)u_sysctl;
+    return -ENOSYS;             /* ROADMAP 4: sysctl */
+}
+
+long do_domctl(XEN_GUEST_HANDLE_PARAM(xen_domctl_t) u_domctl)
+{
+    (void)u_domctl;
+    return -ENOSYS;             /* ROADMAP 4: domctl */
+}
+
+long do_platform_op(XEN_GUEST_HANDLE_PARAM(xen_platform_op_t) u_xenpf_op)
+{
+    (void)u_xenpf_op;
+    return -ENOSYS;             /* ROADMAP 4 (Arm: XENPF_settime64), ROADMAP 5 (x86) */
+}
+
+long do_vm_assist(unsigned int cmd, unsigned int type)
+{
+    (void)cmd; (void)type;
+    return -ENOSYS;             /* with the runstate area updates (Arm: runstate_update_flag) */
+}
+
+long do_xsm_op(XEN_GUEST_HANDLE_PARAM(void) op)
+{
+    (void)op;
+    return -ENOSYS;             /* ROADMAP 6: XSM (the dummy and SILO policies answer this too) */
+}
+
+#ifdef CONFIG_GRANT_TABLE
+long do_grant_table_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) uop, unsigned int count)
+{
+    (void)cmd; (void)uop; (void)count;
+    return -ENOSYS;             /* ROADMAP 4: grant tables */
+}
+#endif
+
+#ifdef CONFIG_ARGO
+long do_argo_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg1,
+                XEN_GUEST_HANDLE_PARAM(void) arg2, unsigned long arg3, unsigned long arg4)
+{
+    (void)cmd; (void)arg1; (void)arg2; (void)arg3; (void)arg4;
+    return -ENOSYS;             /* Argo: not planned */
+}
+#endif
+
+#ifdef CONFIG_IOREQ_SERVER
+long do_dm_op(domid_t domid, unsigned int nr_bufs, XEN_GUEST_HANDLE_PARAM(xen_dm_op_buf_t) bufs)
+{
+    (void)domid; (void)nr_bufs; (void)bufs;
+    return -ENOSYS;             /* device-model ops (ioreq servers): not planned yet */
+}
+#endif
+
+#ifdef CONFIG_HYPFS
+long do_hypfs_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(const_char) arg1, unsigned long arg2,
+                 XEN_GUEST_HANDLE_PARAM(void) arg3, unsigned long arg4)
+{
+    (void)cmd; (void)arg1; (void)arg2; (void)arg3; (void)arg4;
+    return -ENOSYS;             /* hypervisor file system: not planned yet */
+}
+#endif
+
+/* ------------------------------------------------------------ Arm */
+
+#ifdef CONFIG_ARM
+/*
+ * AArch32 guests: memory_op results (page counts, frame numbers) may not
+ * fit r0.  Saturate rather than let a truncated value pass for an errno.
+ */
+int arm32_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    return hc_clamp_int(do_memory_op(cmd, arg));
+}
+
+/* Xen 4.17 on Arm without PCI passthrough: no physdev operations. */
+int do_arm_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    (void)cmd; (void)arg;
+    return -ENOSYS;             /* final (PCI passthrough is not planned) */
+}
+
+/* The pre-3.x forms of three hypercalls: never offered on Arm (final). */
+long dep_event_channel_op_compat(XEN_GUEST_HANDLE_PARAM(evtchn_op_t) uop)
+{
+    (void)uop;
+    return -ENOSYS;
+}
+
+long dep_physdev_op_compat(XEN_GUEST_HANDLE_PARAM(physdev_op_t) uop)
+{
+    (void)uop;
+    return -ENOSYS;
+}
+
+long dep_sched_op_compat(int cmd, unsigned long arg)
+{
+    (void)cmd; (void)arg;
+    return -ENOSYS;
+}
+#endif /* CONFIG_ARM */
+
+/* ------------------------------------------------------------ x86 HVM */
+
+#if defined(CONFIG_X86) && defined(CONFIG_HVM)
+long hvm_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    (void)cmd; (void)arg;
+    return -ENOSYS;             /* ROADMAP 4/5: memory ops, HVM sub-op filter */
+}
+
+long hvm_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    (void)cmd; (void)arg;
+    return -ENOSYS;             /* ROADMAP 5: x86 physdev ops for HVM */
+}
+
+long do_set_timer_op(s_time_t timeout)
+{
+    (void)timeout;
+    return -ENOSYS;             /* ROADMAP 5: x86 timers */
+}
+
+long do_xenpmu_op(unsigned int op, XEN_GUEST_HANDLE_PARAM(xen_pmu_params_t) arg)
+{
+    (void)op; (void)arg;
+    return -ENOSYS;             /* vPMU: not planned */
+}
+
+long do_paging_domctl_cont(XEN_GUEST_HANDLE_PARAM(xen_domctl_t) u_domctl)
+{
+    (void)u_domctl;
+    return -ENOSYS;             /* ROADMAP 5: x86 paging domctl continuations */
+}
+
+#ifdef CONFIG_GRANT_TABLE
+long hvm_grant_table_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) uop, unsigned int count)
+{
+    (void)cmd; (void)uop; (void)count;
+    return -ENOSYS;             /* ROADMAP 4/5: grant tables, HVM sub-op filter */
+}
+#endif
+#endif /* CONFIG_X86 && CONFIG_HVM */
+
+#ifdef CONFIG_COMPAT
+int compat_platform_op(XEN_GUEST_HANDLE_PARAM(compat_platform_op_t) u_xenpf_op)
+{
+    (void)u_xenpf_op;
+    return -ENOSYS;             /* ROADMAP 5: compat translation */
+}
+
+int compat_multicall(XEN_GUEST_HANDLE_PARAM(multicall_entry_compat_t) call_list,
+                     uint32_t nr_calls)
+{
+    (void)call_list; (void)nr_calls;
+    return -ENOSYS;             /* ROADMAP 4/5: multicall, compat translation */
+}
+
+int compat_set_timer_op(uint32_t lo, int32_t hi)
+{
+    (void)lo; (void)hi;
+    return -ENOSYS;             /* ROADMAP 5: x86 timers */
+}
+
+int compat_xsm_op(XEN_GUEST_HANDLE_PARAM(void) op)
+{
+    (void)op;
+    return -ENOSYS;             /* ROADMAP 6: XSM */
+}
+
+#ifdef CONFIG_ARGO
+int compat_argo_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg1,
+                   XEN_GUEST_HANDLE_PARAM(void) arg2, unsigned long arg3, unsigned long arg4)
+{
+    (void)cmd; (void)arg1; (void)arg2; (void)arg3; (void)arg4;
+    return -ENOSYS;             /* Argo: not planned */
+}
+#endif
+
+#ifdef CONFIG_IOREQ_SERVER
+int compat_dm_op(domid_t domid, unsigned int nr_bufs, XEN_GUEST_HANDLE_PARAM(void) bufs)
+{
+    (void)domid; (void)nr_bufs; (void)bufs;
+    return -ENOSYS;             /* device-model ops: not planned yet */
+}
+#endif
+#endif /* CONFIG_COMPAT */
