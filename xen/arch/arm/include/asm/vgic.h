@@ -17,11 +17,15 @@
 struct domain;
 struct vcpu;
 
-/* Guest physical layout of the virtual GIC (what dom0's device tree says). */
-#define GUEST_GICD_BASE     0x08000000UL
-#define GUEST_GICD_SIZE     0x00010000UL
-#define GUEST_GICR_BASE     0x080a0000UL
-#define GUEST_GICR_STRIDE   0x00020000UL      /* RD_base + SGI_base frames */
+/*
+ * Guest physical layout of dom0's virtual GIC (what its device tree says).
+ * Other domains get the layout Xen's toolstack writes for them, from
+ * public/arch-arm.h (GUEST_GICV3_*).
+ */
+#define DOM0_VGICD_BASE     0x08000000UL
+#define DOM0_VGICD_SIZE     0x00010000UL
+#define DOM0_VGICR_BASE     0x080a0000UL
+#define VGIC_GICR_STRIDE    0x00020000UL      /* RD_base + SGI_base frames */
 
 /* Interrupts the guest sees. */
 #define GUEST_VTIMER_PPI    27                /* CNTV */
@@ -63,5 +67,10 @@ void vtimer_vcpu_destroy(struct vcpu *v);
 void vtimer_save(struct vcpu *v);      /* on switch-out: arm a hypervisor timer for its deadline */
 void vtimer_restore(struct vcpu *v);
 void vtimer_interrupt(void);           /* the physical PPI 27 fired at EL2 */
+
+/* ---- additions (vGIC) ---- */
+
+/* The GIC maintenance interrupt (PPI 25 on QEMU virt) fired at EL2. */
+void vgic_maintenance_interrupt(void);
 
 #endif /* ASM_ARM_VGIC_H */
