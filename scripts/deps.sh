@@ -11,7 +11,7 @@ gcc-arm-linux-gnueabihf binutils-arm-linux-gnueabihf libc6-dev-armhf-cross
 qemu-system-arm qemu-system-x86 qemu-utils
 u-boot-qemu qemu-efi-aarch64 ovmf
 grub-pc-bin grub-efi-amd64-bin grub-common xorriso mtools
-device-tree-compiler u-boot-tools
+device-tree-compiler libfdt1 u-boot-tools
 clang"
 
 # Foreign (arm64) packages: libfdt built for aarch64, linked into the image.
