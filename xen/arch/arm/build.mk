@@ -35,6 +35,10 @@ obj-y += xen/arch/arm/irq.o
 obj-y += xen/arch/arm/gic-v3.o
 obj-y += xen/arch/arm/time.o
 obj-y += xen/arch/arm/smp.o
+obj-y += xen/arch/arm/p2m.o
+obj-y += xen/arch/arm/domain.o
+obj-y += xen/arch/arm/vpsci.o
+obj-y += xen/arch/arm/guestcopy.o
 obj-$(CONFIG_PL011) += xen/drivers/char/pl011.o
 
 # Debian's libfdt-dev:arm64 (built for user space: stack protector, NEON).

@@ -1,18 +1,29 @@
 /*
  * EL2 exception vectors and the register save/restore around them.
  *
- * Every exception builds a struct trap_frame (asm/setup.h) on the current
- * EL2 stack and calls C:
+ * Exceptions taken from the hypervisor itself build a struct trap_frame
+ * (asm/setup.h) on the current EL2 stack and call C:
  *
  *   current EL, SP_EL2:  sync   -> arm64_hyp_sync()   (reports, panics)
  *                        IRQ    -> arm64_irq_hyp()
  *                        FIQ, SError -> arm64_bad_vector()
- *   lower EL (AArch64 and AArch32):
- *                        sync   -> arm64_trap_from_guest(), then
- *                                  arm64_leave_hypervisor()
+ *   current EL, SP_EL0:  never used by us -> arm64_bad_vector()
+ *
+ * Exceptions from guests (lower EL, AArch64 and AArch32) save the guest's
+ * registers into the current vCPU's frame (arm_cpu.guest_frame, found
+ * through TPIDR_EL2), on an empty EL2 stack, and call C:
+ *
+ *                        sync   -> arm64_trap_from_guest()
  *                        IRQ    -> arm64_irq_guest()
  *                        FIQ, SError -> arm64_guest_async_abort()
- *   current EL, SP_EL0:  never used by us -> arm64_bad_vector()
+ *
+ * then all leave through guest_exit: arm64_leave_hypervisor() runs the
+ * pending softirqs (the scheduler may make another vCPU current) and
+ * returns the frame of the guest vCPU to enter, which is restored before
+ * the eret; if the idle vCPU is current instead it never returns, and the
+ * idle loop restarts on this CPU's empty stack.  Every guest entry resets
+ * SP_EL2 to the top of the stack, so a guest exception always starts on
+ * an empty one.
  *
  * Stack overflow: the synchronous vector checks, before touching the
  * stack, whether the frame would land in this CPU's guard page; if so it
@@ -97,13 +108,43 @@
         b       hyp_bad_vector
 .endm
 
-/* Entry of a lower-EL handler: frame on the (empty) EL2 stack. */
+/*
+ * Entry from a guest: its registers into the current vCPU's frame, whose
+ * address ends up in x0 (and x19, preserved across calls).  x0 and x1 wait
+ * on the (empty) EL2 stack until there is a register free to move them.
+ */
 .macro guest_entry
-        sub     sp, sp, #TRAP_FRAME_SIZE
-        stp     x0, x1, [sp, #0]
-        save_gprs
+        stp     x0, x1, [sp, #-16]!
+        mrs     x0, tpidr_el2
+        ldr     x0, [x0, #CPU_GUEST_FRAME_OFFSET]
+        stp     x2, x3, [x0, #16]
+        stp     x4, x5, [x0, #32]
+        stp     x6, x7, [x0, #48]
+        stp     x8, x9, [x0, #64]
+        stp     x10, x11, [x0, #80]
+        stp     x12, x13, [x0, #96]
+        stp     x14, x15, [x0, #112]
+        stp     x16, x17, [x0, #128]
+        stp     x18, x19, [x0, #144]
+        stp     x20, x21, [x0, #160]
+        stp     x22, x23, [x0, #176]
+        stp     x24, x25, [x0, #192]
+        stp     x26, x27, [x0, #208]
+        stp     x28, x29, [x0, #224]
+        str     x30, [x0, #240]
+        ldp     x2, x3, [sp], #16
+        stp     x2, x3, [x0, #0]
         mrs     x21, sp_el0
-        save_el2_regs x21
+        str     x21, [x0, #TRAP_FRAME_SP]
+        mrs     x22, elr_el2
+        mrs     x23, spsr_el2
+        stp     x22, x23, [x0, #TRAP_FRAME_ELR]
+        mrs     x24, esr_el2
+        mrs     x25, far_el2
+        stp     x24, x25, [x0, #TRAP_FRAME_ESR]
+        mov     x19, x0
+        mov     x29, xzr                /* backtraces stop here */
+        mov     x30, xzr
 .endm
 
         .section .text, "ax", %progbits
@@ -197,17 +238,13 @@ hyp_bad_vector:
 
 guest_sync:
         guest_entry
-        mov     x0, sp
         bl      arm64_trap_from_guest
-        mov     x0, sp
-        bl      arm64_leave_hypervisor
-        b       guest_return
+        b       guest_exit
 
 guest_irq:
         guest_entry
-        mov     x0, sp
         bl      arm64_irq_guest
-        b       guest_return
+        b       guest_exit
 
 guest_fiq64:
         guest_entry
@@ -225,15 +262,117 @@ guest_serror32:
         guest_entry
         mov     x1, #15
 guest_async:
-        mov     x0, sp
         bl      arm64_guest_async_abort
-1:      wfi
-        b       1b
+        /* fall through */
 
-guest_return:
-        ldr     x21, [sp, #TRAP_FRAME_SP]
+/*
+ * Back to whichever guest vCPU is current once softirqs have run (or to
+ * the idle loop: arm64_leave_hypervisor() does not return then).  Returns
+ * with IRQs masked and x0 = the frame to restore.
+ */
+guest_exit:
+        bl      arm64_leave_hypervisor
+        mrs     x1, tpidr_el2
+        ldr     x1, [x1, #CPU_STACK_TOP_OFFSET]
+        mov     sp, x1                  /* the next guest exception starts here */
+        ldr     x21, [x0, #TRAP_FRAME_SP]
         msr     sp_el0, x21
-        restore_and_eret
+        ldp     x22, x23, [x0, #TRAP_FRAME_ELR]
+        msr     elr_el2, x22
+        msr     spsr_el2, x23
+        ldp     x2, x3, [x0, #16]
+        ldp     x4, x5, [x0, #32]
+        ldp     x6, x7, [x0, #48]
+        ldp     x8, x9, [x0, #64]
+        ldp     x10, x11, [x0, #80]
+        ldp     x12, x13, [x0, #96]
+        ldp     x14, x15, [x0, #112]
+        ldp     x16, x17, [x0, #128]
+        ldp     x18, x19, [x0, #144]
+        ldp     x20, x21, [x0, #160]
+        ldp     x22, x23, [x0, #176]
+        ldp     x24, x25, [x0, #192]
+        ldp     x26, x27, [x0, #208]
+        ldp     x28, x29, [x0, #224]
+        ldr     x30, [x0, #240]
+        ldp     x0, x1, [x0, #0]
+        eret
+        dsb     nsh                     /* no speculation past eret */
+        isb
+
+/*
+ * arch_enter_guest(): from the idle loop, for the guest vCPU the scheduler
+ * made current.  The idle loop's stack is given up.
+ */
+        .global arch_enter_guest
+arch_enter_guest:
+        msr     daifset, #2
+        mrs     x1, tpidr_el2
+        ldr     x1, [x1, #CPU_STACK_TOP_OFFSET]
+        mov     sp, x1
+        mov     x29, xzr
+        mov     x30, xzr
+        b       guest_exit
+
+/* arm64_idle_on_fresh_stack(): the idle vCPU is current; start over. */
+        .global arm64_idle_on_fresh_stack
+arm64_idle_on_fresh_stack:
+        mrs     x1, tpidr_el2
+        ldr     x1, [x1, #CPU_STACK_TOP_OFFSET]
+        mov     sp, x1
+        mov     x29, xzr
+        mov     x30, xzr
+        b       idle_loop
+
+/* ---- FP/SIMD state of guests (struct fpsimd_state, asm/domain.h) -------- */
+
+        .global fpsimd_save
+fpsimd_save:
+        stp     q0, q1, [x0, #0]
+        stp     q2, q3, [x0, #32]
+        stp     q4, q5, [x0, #64]
+        stp     q6, q7, [x0, #96]
+        stp     q8, q9, [x0, #128]
+        stp     q10, q11, [x0, #160]
+        stp     q12, q13, [x0, #192]
+        stp     q14, q15, [x0, #224]
+        stp     q16, q17, [x0, #256]
+        stp     q18, q19, [x0, #288]
+        stp     q20, q21, [x0, #320]
+        stp     q22, q23, [x0, #352]
+        stp     q24, q25, [x0, #384]
+        stp     q26, q27, [x0, #416]
+        stp     q28, q29, [x0, #448]
+        stp     q30, q31, [x0, #480]
+        mrs     x1, fpsr
+        str     x1, [x0, #FPSIMD_FPSR_OFFSET]
+        mrs     x1, fpcr
+        str     x1, [x0, #FPSIMD_FPCR_OFFSET]
+        ret
+
+        .global fpsimd_restore
+fpsimd_restore:
+        ldp     q0, q1, [x0, #0]
+        ldp     q2, q3, [x0, #32]
+        ldp     q4, q5, [x0, #64]
+        ldp     q6, q7, [x0, #96]
+        ldp     q8, q9, [x0, #128]
+        ldp     q10, q11, [x0, #160]
+        ldp     q12, q13, [x0, #192]
+        ldp     q14, q15, [x0, #224]
+        ldp     q16, q17, [x0, #256]
+        ldp     q18, q19, [x0, #288]
+        ldp     q20, q21, [x0, #320]
+        ldp     q22, q23, [x0, #352]
+        ldp     q24, q25, [x0, #384]
+        ldp     q26, q27, [x0, #416]
+        ldp     q28, q29, [x0, #448]
+        ldp     q30, q31, [x0, #480]
+        ldr     x1, [x0, #FPSIMD_FPSR_OFFSET]
+        msr     fpsr, x1
+        ldr     x1, [x0, #FPSIMD_FPCR_OFFSET]
+        msr     fpcr, x1
+        ret
 
 /* ---- EL1: only to report a bad boot ------------------------------------- */
 

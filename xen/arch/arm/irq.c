@@ -1,20 +1,31 @@
 /*
- * Interrupt masking and the IRQ path.
+ * Interrupt masking, the IRQ path and the way back into a guest.
  *
  * vector (entry.S) -> registers saved -> acknowledge (ICC_IAR1_EL1),
- * dispatch, EOI, until nothing is pending -> do_softirq() if anything is
- * pending for this CPU -> registers restored -> eret.  Handlers run with
- * IRQs masked; softirqs run with the interrupted context's state for
- * hypervisor interrupts (masked), with IRQs enabled on the way to a guest.
+ * dispatch, EOI, until nothing is pending -> softirqs -> registers
+ * restored -> eret.  Handlers run with IRQs masked.
+ *
+ * Softirqs (the scheduler among them) run:
+ *   - after an interrupt of the hypervisor itself, with IRQs still masked,
+ *     but only when no guest vCPU is current (the idle loop, start of
+ *     day): code running for a guest, say a hypercall with IRQs enabled,
+ *     must not have the vCPU switched under its feet; its softirqs wait
+ *     for the way out;
+ *   - on every way back to a guest (arm64_leave_hypervisor()), with IRQs
+ *     enabled, until none is left.
  */
 #include <xen/arch.h>
 #include <xen/console.h>
+#include <xen/sched.h>
 #include <xen/softirq.h>
+#include <asm/vgic.h>
 #include <asm/cpu.h>
+#include <asm/domain.h>
 #include <asm/gic.h>
 #include <asm/setup.h>
 #include <asm/sysregs.h>
 #include <asm/time.h>
+#include <asm/traps.h>
 
 unsigned long arch_irq_save(void)
 {
@@ -44,13 +55,29 @@ bool arch_irqs_enabled(void)
     return !(READ_SYSREG(daif) & DAIF_I);
 }
 
+/* Is a guest vCPU (not the idle one, not none yet) current on this CPU? */
+static bool guest_is_current(void)
+{
+    struct vcpu *v = current;
+
+    return v && !is_idle_vcpu(v);
+}
+
 void arch_idle_wait(void)
 {
     /*
-     * An interrupt that raced with the idle loop's softirq check has run
-     * do_softirq() on its way out already, so sleeping here loses nothing.
+     * The scheduler may have made a guest vCPU current from a softirq:
+     * go and run it.  Otherwise sleep.  With IRQs masked from the check
+     * to the wfi, an interrupt that makes a guest current cannot slip in
+     * between (it wakes the wfi and is taken once IRQs are enabled again,
+     * the next call sees the guest).  An interrupt that raced with the
+     * idle loop's softirq check has run do_softirq() on its way out.
      */
+    arch_irq_disable();
+    if (guest_is_current())
+        arch_enter_guest();
     asm volatile ("dsb sy; wfi" : : : "memory");
+    arch_irq_enable();
 }
 
 /* Another CPU panicked: stop here for good, quietly. */
@@ -88,6 +115,11 @@ static void handle_irqs(void)
             handle_sgi(intid);
         } else if (intid == timer_hyp_intid) {
             timer_irq();
+        } else if (intid == GUEST_VTIMER_PPI) {
+            /* The EL1 virtual timer of the guest loaded on this CPU. */
+            vtimer_interrupt();
+        } else if (intid == GIC_MAINTENANCE_PPI) {
+            vgic_maintenance_interrupt();
         } else {
             /* Nobody asked for it: keep it from coming back. */
             printk("CPU%u: unexpected interrupt %u, disabled\n",
@@ -102,25 +134,37 @@ void arm64_irq_hyp(struct trap_frame *regs)
 {
     (void)regs;
     handle_irqs();
-    if (softirq_pending(arch_smp_processor_id()))
+    if (!guest_is_current() && softirq_pending(arch_smp_processor_id()))
         do_softirq();
 }
 
 void arm64_irq_guest(struct trap_frame *regs)
 {
+    (void)regs;
+    vgic_sync_lrs(current);
     handle_irqs();
-    arm64_leave_hypervisor(regs);
 }
 
-/* Last stop before returning to a guest: no softirq left behind. */
-void arm64_leave_hypervisor(struct trap_frame *regs)
+struct trap_frame *arm64_leave_hypervisor(void)
 {
-    unsigned int cpu = arch_smp_processor_id();
+    for (;;) {
+        unsigned int cpu;
+        struct vcpu *v;
 
-    (void)regs;
-    while (softirq_pending(cpu)) {
-        arch_irq_enable();
-        do_softirq();
         arch_irq_disable();
+        cpu = arch_smp_processor_id();
+        if (softirq_pending(cpu)) {
+            arch_irq_enable();
+            do_softirq();
+            continue;
+        }
+        v = current;
+        if (!v || is_idle_vcpu(v))
+            arm64_idle_on_fresh_stack();
+        /* Work raised from now on comes as an IPI, taken right after the eret. */
+        vgic_flush_lrs(v);
+        /* Where its next exception saves its registers (normally set already). */
+        this_arm_cpu()->guest_frame = &v->arch->regs;
+        return &v->arch->regs;
     }
 }

@@ -1,7 +1,7 @@
 /*
  * PSCI calls from the hypervisor: SYSTEM_OFF so that a halt powers the
- * machine off (and QEMU exits with status 0), CPU_ON to start secondary
- * CPUs.
+ * machine off (and QEMU exits with status 0), SYSTEM_RESET when domain 0
+ * asks for anything but a power-off, CPU_ON to start secondary CPUs.
  *
  * The device tree's /psci "method" says whether firmware listens on SMC
  * (EL3 firmware, or QEMU's emulation when it gives us EL2) or HVC (a
@@ -76,6 +76,12 @@ void psci_system_off(void)
 {
     if (psci_conduit != PSCI_CONDUIT_NONE)
         psci_call(PSCI_0_2_FN_SYSTEM_OFF, 0, 0, 0);
+}
+
+void psci_system_reset(void)
+{
+    if (psci_conduit != PSCI_CONDUIT_NONE)
+        psci_call(PSCI_0_2_FN_SYSTEM_RESET, 0, 0, 0);
 }
 
 int psci_cpu_on(uint64_t mpidr, paddr_t entry, uint64_t context)

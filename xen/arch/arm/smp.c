@@ -22,6 +22,8 @@
 #include <asm/smp.h>
 #include <asm/sysregs.h>
 #include <asm/time.h>
+#include <asm/p2m.h>
+#include <asm/traps.h>
 
 #define CPU_START_TIMEOUT_US    2000000
 #define IPI_TIMEOUT_US          1000000
@@ -35,7 +37,9 @@ uint8_t emergency_stacks[CONFIG_NR_CPUS][EMERGENCY_STACK_SIZE] __aligned(16);
 static bool percpu_ready;
 static bool gic_ready;
 
-/* SGIs and PPIs every CPU enables in its redistributor. */
+/* SGIs and PPIs every CPU enables in its redistributor (the virtual GIC
+ * enables the maintenance and virtual timer PPIs when it first loads a
+ * vCPU on a CPU). */
 static uint32_t local_irq_mask(void)
 {
     return (1U << SGI_SOFTIRQ) | (1U << SGI_PING) | (1U << SGI_STOP) |
@@ -46,6 +50,7 @@ BUILD_BUG_ON(__builtin_offsetof(struct arm_cpu, id) != CPU_ID_OFFSET);
 BUILD_BUG_ON(__builtin_offsetof(struct arm_cpu, stack_top) != CPU_STACK_TOP_OFFSET);
 BUILD_BUG_ON(__builtin_offsetof(struct arm_cpu, stack_limit) != CPU_STACK_LIMIT_OFFSET);
 BUILD_BUG_ON(__builtin_offsetof(struct arm_cpu, emergency_top) != CPU_EMERGENCY_OFFSET);
+BUILD_BUG_ON(__builtin_offsetof(struct arm_cpu, guest_frame) != CPU_GUEST_FRAME_OFFSET);
 BUILD_BUG_ON(STACK_SIZE & (STACK_SIZE - 1));
 
 static void cpu_data_init(unsigned int id, uint64_t mpidr)
@@ -172,6 +177,7 @@ noreturn void arm64_secondary_start(struct arm_cpu *cpu)
 {
     asm volatile ("msr daifclr, #4" : : : "memory");   /* SErrors reported */
     time_cpu_init();
+    guest_cpu_init();
     if (!gic_cpu_init(cpu, local_irq_mask())) {
         claim_state(cpu, CPU_STATE_STARTING, CPU_STATE_FAILED);
         park_this_cpu();
@@ -341,6 +347,8 @@ void arch_init_late(struct boot_info *bi)
     mm_selfcheck();
     gic_init(&fdt->gic);
     time_cpu_init();
+    p2m_boot_init();
+    guest_cpu_init();
     if (!gic_cpu_init(&cpu_data[0], local_irq_mask()))
         panic("GICv3: the boot CPU's interrupt controller is unusable");
     gic_ready = true;

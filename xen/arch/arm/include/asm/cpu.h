@@ -21,6 +21,7 @@
 #define CPU_STACK_TOP_OFFSET    8
 #define CPU_STACK_LIMIT_OFFSET  16
 #define CPU_EMERGENCY_OFFSET    24
+#define CPU_GUEST_FRAME_OFFSET  32
 
 #ifndef __ASSEMBLY__
 
@@ -46,6 +47,8 @@ struct arm_cpu {
     vaddr_t stack_top;          /* initial SP */
     vaddr_t stack_limit;        /* lowest usable byte, above the guard */
     vaddr_t emergency_top;      /* SP for reporting a stack overflow */
+    void *guest_frame;          /* where a trap from the guest saves its
+                                   registers: the current vCPU's frame */
     uint64_t mpidr;             /* MPIDR_EL1 affinity fields */
     int state;                  /* enum cpu_state, written with release */
     bool in_fatal;              /* reporting a fatal exception already */

@@ -12,6 +12,7 @@
 #define GIC_NR_SGIS         16
 #define GIC_FIRST_SPI       32
 #define GIC_SPURIOUS_FIRST  1020        /* 1020..1023: no interrupt */
+#define GIC_MAINTENANCE_PPI 25          /* virtual interface maintenance */
 
 /* The SGIs we use.  Not ABI: only the hypervisor sends them. */
 #define SGI_SOFTIRQ         0           /* look at pending softirqs */

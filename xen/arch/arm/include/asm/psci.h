@@ -7,6 +7,7 @@
 /* PSCI 0.2+ function ids (SMC32 / SMC64 calling conventions). */
 #define PSCI_0_2_FN_PSCI_VERSION  0x84000000U
 #define PSCI_0_2_FN_SYSTEM_OFF    0x84000008U
+#define PSCI_0_2_FN_SYSTEM_RESET  0x84000009U
 #define PSCI_0_2_FN64_CPU_ON      0xc4000003U
 
 /* Return codes. */
@@ -39,6 +40,9 @@ bool psci_version(unsigned int *major, unsigned int *minor);
 
 /* Ask firmware to power the machine off; returns only if it refuses. */
 void psci_system_off(void);
+
+/* ... to reset it. */
+void psci_system_reset(void);
 
 /*
  * Start the CPU with affinity @mpidr at physical address @entry (MMU off,

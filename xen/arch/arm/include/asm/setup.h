@@ -11,6 +11,10 @@
 #define TRAP_FRAME_ELR      (32 * 8)
 #define TRAP_FRAME_ESR      (34 * 8)
 
+/* struct fpsimd_state (asm/domain.h): q0-q31, then FPSR and FPCR. */
+#define FPSIMD_FPSR_OFFSET  (64 * 8)
+#define FPSIMD_FPCR_OFFSET  (65 * 8)
+
 #ifndef __ASSEMBLY__
 
 #include <xen/types.h>
@@ -40,10 +44,16 @@ noreturn void arm64_hyp_stack_overflow(struct trap_frame *regs);
 noreturn void arm64_bad_vector(struct trap_frame *regs, unsigned int vector);
 noreturn void arm64_el1_trap(struct trap_frame *regs, unsigned int vector);
 void arm64_trap_from_guest(struct trap_frame *regs);
-noreturn void arm64_guest_async_abort(struct trap_frame *regs, unsigned int vector);
+void arm64_guest_async_abort(struct trap_frame *regs, unsigned int vector);
 void arm64_irq_hyp(struct trap_frame *regs);
 void arm64_irq_guest(struct trap_frame *regs);
-void arm64_leave_hypervisor(struct trap_frame *regs);
+
+/*
+ * The way back to a guest: run pending softirqs, then return (IRQs
+ * masked) the frame of the guest vCPU now current, its virtual interrupts
+ * loaded; if the idle vCPU is current, restart the idle loop instead.
+ */
+struct trap_frame *arm64_leave_hypervisor(void);
 
 /* "selftest=..." options from the command line (setup.c). */
 bool arm64_selftest_requested(const char *name);

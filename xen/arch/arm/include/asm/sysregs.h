@@ -35,6 +35,50 @@
 #define HCR_EL2_BOOT        HCR_EL2_RW
 #define HCR_EL2_HYP         (HCR_EL2_RW | HCR_EL2_IMO | HCR_EL2_FMO | HCR_EL2_AMO)
 
+/* HCR_EL2 bits for running guests (see domain.c for the set we use). */
+#define HCR_EL2_VM          (1UL << 0)   /* stage 2 translation on */
+#define HCR_EL2_SWIO        (1UL << 1)   /* set/way invalidate is clean+invalidate */
+#define HCR_EL2_PTW         (1UL << 2)   /* stage 1 walks hitting Device memory fault */
+#define HCR_EL2_FB          (1UL << 9)   /* broadcast TLB/cache maintenance */
+#define HCR_EL2_BSU_INNER   (1UL << 10)  /* barriers at least inner shareable */
+#define HCR_EL2_TWI         (1UL << 13)  /* trap WFI */
+#define HCR_EL2_TWE         (1UL << 14)  /* trap WFE */
+#define HCR_EL2_TID3        (1UL << 18)  /* trap ID group 3 registers */
+#define HCR_EL2_TSC         (1UL << 19)  /* trap SMC */
+#define HCR_EL2_TACR        (1UL << 21)  /* trap ACTLR_EL1 */
+
+/* VTCR_EL2: stage 2 translation control (4K granule). */
+#define VTCR_T0SZ(bits)     ((64UL - (bits)) << 0)
+#define VTCR_SL0_L1         (1UL << 6)   /* walks start at level 1 */
+#define VTCR_IRGN0_WBWA     (1UL << 8)
+#define VTCR_ORGN0_WBWA     (1UL << 10)
+#define VTCR_SH0_INNER      (3UL << 12)
+#define VTCR_TG0_4K         (0UL << 14)
+#define VTCR_PS_SHIFT       16
+#define VTCR_RES1           (1UL << 31)
+
+/* VTTBR_EL2: VMID in bits [55:48]. */
+#define VTTBR_VMID_SHIFT    48
+
+/* MDCR_EL2: trap debug (TDA, TDOSA, TDRA) and PMU (TPM, TPMCR) accesses. */
+#define MDCR_EL2_HPMN_MASK  0x1fUL
+#define MDCR_EL2_TPMCR      (1UL << 5)
+#define MDCR_EL2_TPM        (1UL << 6)
+#define MDCR_EL2_TDOSA      (1UL << 10)
+#define MDCR_EL2_TDA        (1UL << 9)
+#define MDCR_EL2_TDRA       (1UL << 11)
+#define MDCR_EL2_GUEST      (MDCR_EL2_TPMCR | MDCR_EL2_TPM | MDCR_EL2_TDA | \
+                             MDCR_EL2_TDOSA | MDCR_EL2_TDRA)
+
+/* HPFAR_EL2.FIPA: bits [47:12] of the faulting IPA, held in [43:4]. */
+#define HPFAR_FIPA_MASK     0xffffffffff0UL
+#define HPFAR_FIPA_SHIFT    8
+
+/* PAR_EL1 after an AT instruction. */
+#define PAR_F               (1UL << 0)   /* the translation failed */
+#define PAR_PA_MASK         0x0000fffffffff000UL
+#define PAR_ATTR_SHIFT      56
+
 /* SCTLR_ELx bits common to EL1 and EL2. */
 #define SCTLR_M             (1UL << 0)   /* stage 1 MMU enable */
 #define SCTLR_A             (1UL << 1)   /* alignment checking */
@@ -133,7 +177,48 @@
 /* Instruction/data abort ISS. */
 #define ESR_xFSC_MASK       0x3fUL      /* fault status code */
 #define ESR_DABT_WNR        (1UL << 6)  /* write, not read */
+#define ESR_ABT_S1PTW       (1UL << 7)  /* stage 2 fault on a stage 1 walk */
 #define ESR_ABT_FNV         (1UL << 10) /* FAR not valid */
+#define ESR_DABT_ISV        (1UL << 24) /* the fields below are valid */
+#define ESR_DABT_SAS_SHIFT  22          /* access size: 1 << SAS bytes */
+#define ESR_DABT_SSE        (1UL << 21) /* sign-extend the loaded value */
+#define ESR_DABT_SRT_SHIFT  16          /* register, AArch64 numbering */
+#define ESR_DABT_SF         (1UL << 15) /* 64-bit register */
+#define FSC_SEA             0x10        /* synchronous external abort */
+
+/* Fault status code groups (the level is in bits [1:0]). */
+#define FSC_TYPE_MASK       0x3c
+#define FSC_TRANSLATION     0x04
+#define FSC_ACCESS_FLAG     0x08
+#define FSC_PERMISSION      0x0c
+
+/* ISS of trapped AArch32 instructions: condition code valid, and its value. */
+#define ESR_CV              (1UL << 24)
+#define ESR_COND_SHIFT      20
+
+/* WFx ISS: bit 0 set for WFE. */
+#define ESR_WFX_WFE         (1UL << 0)
+
+/* MSR/MRS (EC 0x18) ISS: Op0, Op2, Op1, CRn, Rt, CRm, direction (1 = read). */
+#define ESR_SYSREG_READ     (1UL << 0)
+#define ESR_SYSREG_RT(esr)  (((esr) >> 5) & 0x1f)
+#define ESR_SYSREG_KEY(esr) ((esr) & 0x3ffc1eUL)    /* everything but Rt, dir */
+#define SYSREG_KEY(op0, op1, crn, crm, op2)                              \
+    (((unsigned long)(op0) << 20) | ((unsigned long)(op2) << 17) |       \
+     ((unsigned long)(op1) << 14) | ((unsigned long)(crn) << 10) |       \
+     ((unsigned long)(crm) << 1))
+#define SYSREG_KEY_ICC_SGI1R_EL1    SYSREG_KEY(3, 0, 12, 11, 5)
+#define SYSREG_OP0(key)     (((key) >> 20) & 3)
+#define SYSREG_CRN(key)     (((key) >> 10) & 0xf)
+
+/* AArch32 MCR/MRC (EC 0x03/0x05) and MCRR/MRRC (EC 0x04/0x0c) ISS. */
+#define ESR_CP_READ         (1UL << 0)
+#define ESR_CP32_RT(esr)    (((esr) >> 5) & 0x1f)
+#define ESR_CP32_CRN(esr)   (((esr) >> 10) & 0xf)
+#define ESR_CP64_RT(esr)    (((esr) >> 5) & 0x1f)
+#define ESR_CP64_RT2(esr)   (((esr) >> 10) & 0x1f)
+#define ESR_CP64_OPC1(esr)  (((esr) >> 16) & 0xf)
+#define ESR_CP_CRM(esr)     (((esr) >> 1) & 0xf)
 
 /* DAIF bits as they appear in the DAIF register and SPSR. */
 #define DAIF_F              (1UL << 6)
@@ -145,6 +230,36 @@
 #define SPSR_MODE_MASK      0x1fUL
 #define SPSR_MODE_EL2H      0x09
 #define SPSR_MODE_AARCH32   0x10
+#define SPSR_MODE_EL0T      0x00
+#define SPSR_MODE_EL1T      0x04
+#define SPSR_MODE_EL1H      0x05
+
+/* AArch32 PSTATE (CPSR) fields. */
+#define PSR32_MODE_USR      0x10
+#define PSR32_MODE_FIQ      0x11
+#define PSR32_MODE_IRQ      0x12
+#define PSR32_MODE_SVC      0x13
+#define PSR32_MODE_ABT      0x17
+#define PSR32_MODE_HYP      0x1a
+#define PSR32_MODE_UND      0x1b
+#define PSR32_MODE_SYS      0x1f
+#define PSR32_T             (1UL << 5)
+#define PSR32_F             (1UL << 6)
+#define PSR32_I             (1UL << 7)
+#define PSR32_A             (1UL << 8)
+#define PSR32_E             (1UL << 9)
+#define PSR32_IT_LOW_MASK   (0x3UL << 25)   /* IT[1:0] */
+#define PSR32_IT_HIGH_MASK  (0x3fUL << 10)  /* IT[7:2] */
+#define PSR32_J             (1UL << 24)
+#define PSR32_IL            (1UL << 20)
+#define PSR32_SS            (1UL << 21)
+#define PSR_NZCV_SHIFT      28
+
+/* SCTLR_EL1 seen as the AArch32 SCTLR. */
+#define SCTLR32_V           (1UL << 13)  /* high exception vectors */
+#define SCTLR32_TE          (1UL << 30)  /* exceptions taken in Thumb */
+/* TTBCR.EAE (TCR_EL1[31] for AArch32): long-descriptor translation. */
+#define TTBCR_EAE           (1UL << 31)
 
 /* MPIDR_EL1 affinity fields: Aff0-2 in [23:0], Aff3 in [39:32]. */
 #define MPIDR_AFF_MASK      0xff00ffffffUL
