@@ -35,8 +35,22 @@ static void console_putc_all(char c)
         d->putc(d, c);
 }
 
+/*
+ * One writer at a time, so lines from different CPUs do not interleave.
+ * Recursive, so that a fault or interrupt while this CPU prints can still
+ * print; and panic() stops using it altogether, so that a CPU stopped
+ * while holding it cannot silence the crash report.
+ */
+static DEFINE_SPINLOCK(console_lock);
+static bool console_lock_abandoned;
+
 void console_write(const char *s, size_t len)
 {
+    unsigned long flags = arch_irq_save();
+    bool locked = !read_atomic(&console_lock_abandoned);
+
+    if (locked)
+        spin_lock_recursive(&console_lock);
     for (size_t i = 0; i < len; i++) {
         console_ring[console_ring_head++ % CONSOLE_RING_SIZE] = s[i];
         /* Serial terminals want CR LF. */
@@ -44,6 +58,9 @@ void console_write(const char *s, size_t len)
             console_putc_all('\r');
         console_putc_all(s[i]);
     }
+    if (locked)
+        spin_unlock_recursive(&console_lock);
+    arch_irq_restore(flags);
 }
 
 /*
@@ -122,6 +139,7 @@ noreturn void panic(const char *fmt, ...)
 {
     va_list ap;
 
+    write_atomic(&console_lock_abandoned, true);
     printk("\n**** PANIC: ");
     va_start(ap, fmt);
     vprintk(fmt, ap);
