@@ -15,3 +15,7 @@ obj-y += xen/common/sched/credit.o
 # Hypercall handlers (xen_version, console_io, sched_op, vcpu_op, hvm_op
 # parameters) and the -ENOSYS stubs for the ones not written yet.
 -include xen/common/hypercall.mk
+
+# Event channels (2-level and FIFO port ops) and the memory ops.
+-include xen/common/evtchn.mk
+-include xen/common/memory.mk

@@ -98,6 +98,7 @@ else
 endif
 
 # Fragments owned by separate subsystems (virtual GIC and timer; domain 0
-# builder), each appending to obj-y.
+# builder; event-channel upcalls), each appending to obj-y.
 -include xen/arch/arm/vgic.mk
 -include xen/arch/arm/dom0.mk
+-include xen/arch/arm/evtchn.mk
