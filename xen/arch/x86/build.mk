@@ -30,8 +30,25 @@ obj-y += xen/arch/x86/apic.o
 obj-y += xen/arch/x86/time.o
 obj-y += xen/arch/x86/smpboot.o
 obj-y += xen/arch/x86/trampoline.o
-obj-y += xen/arch/x86/domain-stubs.o
 obj-$(CONFIG_NS16550) += xen/drivers/char/ns16550.o
+
+# Guests: HVM/PVH under AMD SVM with nested paging (docs/x86_64-svm.md).
+obj-y += xen/arch/x86/svm.o
+obj-y += xen/arch/x86/svm-entry.o
+obj-y += xen/arch/x86/p2m.o
+obj-y += xen/arch/x86/guestcopy.o
+obj-y += xen/arch/x86/hvm.o
+obj-y += xen/arch/x86/emulate.o
+obj-y += xen/arch/x86/cpuid.o
+obj-y += xen/arch/x86/domain.o
+obj-y += xen/arch/x86/dom0-pvh.o
+obj-y += xen/arch/x86/pvh-elf.o
+
+# The common hypercall handlers that need guest memory access (see
+# xen/common/hypercall.mk).  Listed here once; the link keeps each object
+# once should that fragment list them for x86 too.
+obj-y += xen/common/kernel.o xen/common/console_io.o xen/common/sched_op.o \
+         xen/common/vcpu_op.o xen/common/hvm_param.o
 
 X86_LDS := $(O)/xen.lds
 
@@ -49,8 +66,12 @@ $(X86_LDS): xen/arch/x86/xen.lds.S $(O)/include/generated/autoconf.h
 X86_LDFLAGS := -m elf_x86_64 -nostdlib -static --build-id=sha1 \
                -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-segments
 
-$(O)/xen-syms: $$(OBJS) $(X86_LDS)
-	$(LD) $(X86_LDFLAGS) -T $(X86_LDS) -o $@ $(OBJS)
+# Each object once, in order (a fragment may list one another one also does).
+x86_uniq = $(if $1,$(firstword $1) $(call x86_uniq,$(filter-out $(firstword $1),$1)))
+X86_LINK_OBJS = $(call x86_uniq,$(OBJS))
+
+$(O)/xen-syms: $$(X86_LINK_OBJS) $(X86_LDS)
+	$(LD) $(X86_LDFLAGS) -T $(X86_LDS) -o $@ $(X86_LINK_OBJS)
 
 $(O)/xen: $(O)/xen-syms
 	$(OBJCOPY) --strip-debug $< $@

@@ -21,6 +21,7 @@
 #include <asm/acpi.h>
 #include <asm/apic.h>
 #include <asm/cpu.h>
+#include <asm/hvm.h>
 #include <asm/layout.h>
 #include <asm/multiboot2.h>
 #include <asm/ns16550.h>
@@ -345,6 +346,7 @@ void arch_init_late(struct boot_info *bi)
 
     x86_time_init(&acpi_info);
     timer_selftest();
+    svm_cpu_init();
 
     x86_smp_boot(bi, &acpi_info);
     if (num_online_cpus() > 1)

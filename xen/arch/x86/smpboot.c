@@ -20,6 +20,7 @@
 #include <asm/acpi.h>
 #include <asm/apic.h>
 #include <asm/cpu.h>
+#include <asm/hvm.h>
 #include <asm/layout.h>
 #include <asm/page.h>
 #include <asm/processor.h>
@@ -245,6 +246,7 @@ noreturn void x86_start_secondary(void)
         printk("SMP: CPU %u has APIC id %u, expected %u\n", cpu, apic_current_id(),
                x86_cpus[cpu].apic_id);
     x86_cpus[cpu].apic_id = apic_current_id();
+    svm_cpu_init();
 
     store_release(&ap_callin, cpu);
     start_secondary_common();

@@ -16,6 +16,7 @@
 #include <xen/arch.h>
 #include <xen/console.h>
 #include <xen/lib.h>
+#include <xen/sched.h>
 #include <xen/smp.h>
 #include <xen/softirq.h>
 #include <xen/timer.h>
@@ -285,6 +286,14 @@ static void pic_spurious(unsigned int vector)
     nr_pic_spurious++;
 }
 
+/* The idle vCPU (or none yet, early in boot) is current on this CPU. */
+static bool no_guest_current(void)
+{
+    struct vcpu *v = current;
+
+    return !v || is_idle_vcpu(v);
+}
+
 void x86_trap(struct cpu_regs *r)
 {
     unsigned int vector = (unsigned int)r->vector;
@@ -318,7 +327,7 @@ void x86_trap(struct cpu_regs *r)
         break;
     }
 
-    if (r->rflags & X86_EFLAGS_IF)
+    if ((r->rflags & X86_EFLAGS_IF) && no_guest_current())
         do_softirq();
 }
 
@@ -332,10 +341,17 @@ void arch_cpu_relax(void)
 void arch_idle_wait(void)
 {
     /*
-     * Interrupts are on: anything raised after the idle loop last looked
-     * is run by that interrupt's exit path, so a plain hlt loses nothing.
+     * An interrupt between the idle loop's last look and here ran the
+     * softirqs on its way out, and may have made a guest vCPU current:
+     * look again with interrupts off.  "sti; hlt" cannot lose an interrupt
+     * (none is taken between the two), so nothing raised later is missed.
      */
-    asm volatile ("hlt" ::: "memory");
+    local_irq_disable();
+    if (softirq_pending(smp_processor_id()) || !no_guest_current()) {
+        local_irq_enable();
+        return;
+    }
+    asm volatile ("sti; hlt" ::: "memory");
 }
 
 unsigned long arch_irq_save(void)

@@ -1,0 +1,384 @@
+/*
+ * What an HVM/PVH guest's exits mean, independent of the SVM mechanics
+ * (svm.c): hypercalls (VMMCALL), the MSRs we emulate (EFER, PAT, TSC and
+ * Xen's hypercall-page MSR 0x40000000), port I/O, the event-channel
+ * upcall vector, and crashing a misbehaving domain.
+ *
+ * Hypercalls follow Xen's hvm_hypercall(): a 64-bit guest (EFER.LMA and a
+ * 64-bit code segment) passes the number in rax and arguments in rdi, rsi,
+ * rdx, r10, r8 and goes through the hvm64 column; any other protected-mode
+ * guest passes eax, ebx, ecx, edx, esi, edi and goes through hvm32 (the
+ * result replaces eax only).  Outside real mode the guest must be at CPL 0,
+ * else -EPERM; virtual-8086 mode always gets -EPERM.
+ */
+#include <xen/arch.h>
+#include <xen/atomic.h>
+#include <xen/console.h>
+#include <xen/errno.h>
+#include <xen/guest_access.h>
+#include <xen/lib.h>
+#include <xen/mm.h>
+#include <xen/p2m.h>
+#include <xen/sched.h>
+#include <xen/spinlock.h>
+#include <public/xen.h>
+#include <public/event_channel.h>
+#include <public/physdev.h>
+#include <public/platform.h>
+#include <public/sysctl.h>
+#include <public/domctl.h>
+#include <public/sched.h>
+#include <public/hvm/params.h>
+#include <asm/domain.h>
+#include <asm/hvm.h>
+#include <asm/processor.h>
+#include <asm/svm.h>
+
+/*
+ * Handle types the generated prototypes name and no public header of
+ * ours declares yet (their handlers are stubs: incomplete types do).
+ */
+#if __has_include(<public/pmu.h>)
+#include <public/pmu.h>
+#else
+typedef struct xen_pmu_params xen_pmu_params_t;
+__DEFINE_XEN_GUEST_HANDLE(xen_pmu_params_t, xen_pmu_params_t);
+#endif
+typedef struct compat_multicall_entry multicall_entry_compat_t;
+typedef struct compat_platform_op compat_platform_op_t;
+__DEFINE_XEN_GUEST_HANDLE(multicall_entry_compat_t, multicall_entry_compat_t);
+__DEFINE_XEN_GUEST_HANDLE(compat_platform_op_t, compat_platform_op_t);
+#ifdef CONFIG_IOREQ_SERVER
+#if __has_include(<public/hvm/dm_op.h>)
+#include <public/hvm/dm_op.h>
+#else
+typedef struct xen_dm_op_buf xen_dm_op_buf_t;
+__DEFINE_XEN_GUEST_HANDLE(xen_dm_op_buf_t, xen_dm_op_buf_t);
+#endif
+#endif
+
+#include <generated/hypercall-defs.h>
+
+#define X86_EFLAGS_VM       (1u << 17)
+
+#define MSR_TSC             0x00000010
+#define MSR_XEN_HYPERCALL   0x40000000  /* Xen's hypercall-page MSR (CPUID 0x40000002 EBX) */
+#define EFER_FFXSR          (1u << 14)
+#define CPUIDX1_EDX_FFXSR   (1u << 25)
+
+#define DEBUGCON_PORT       0xe9
+
+/* ------------------------------------------------------------ mode */
+
+unsigned int hvm_guest_mode(const struct vcpu *v)
+{
+    const struct vmcb *vmcb = v->arch->vmcb;
+
+    if (!(vmcb->cr0 & X86_CR0_PE))
+        return 0;
+    if (vmcb->rflags & X86_EFLAGS_VM)
+        return 1;
+    if ((vmcb->efer & EFER_LMA) && (vmcb->cs.attr & SEG_ATTR_L))
+        return 8;
+    return (vmcb->cs.attr & SEG_ATTR_DB) ? 4 : 2;
+}
+
+/* ------------------------------------------------------------ crashing */
+
+void hvm_crash_domain(struct vcpu *v, const char *fmt, ...)
+{
+    const struct vmcb *vmcb = v->arch->vmcb;
+    const struct svm_gprs *r = &v->arch->regs;
+    struct domain *d = v->domain;
+    char msg[192];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+
+    printk("d%uv%u: %s: domain crashed\n", d->domain_id, v->vcpu_id, msg);
+    printk("d%uv%u: rip %04x:%016llx  rflags %08llx  cpl %u  mode %u\n",
+           d->domain_id, v->vcpu_id, vmcb->cs.sel, (unsigned long long)vmcb->rip,
+           (unsigned long long)vmcb->rflags, vmcb->cpl, hvm_guest_mode(v));
+    printk("d%uv%u: cr0 %08llx cr2 %016llx cr3 %016llx cr4 %08llx efer %08llx\n",
+           d->domain_id, v->vcpu_id, (unsigned long long)vmcb->cr0,
+           (unsigned long long)vmcb->cr2, (unsigned long long)vmcb->cr3,
+           (unsigned long long)vmcb->cr4, (unsigned long long)vmcb->efer);
+    printk("d%uv%u: rax %016llx rbx %016llx rcx %016llx rdx %016llx\n",
+           d->domain_id, v->vcpu_id, (unsigned long long)vmcb->rax,
+           (unsigned long long)r->rbx, (unsigned long long)r->rcx,
+           (unsigned long long)r->rdx);
+    printk("d%uv%u: rsi %016llx rdi %016llx rbp %016llx rsp %016llx\n",
+           d->domain_id, v->vcpu_id, (unsigned long long)r->rsi,
+           (unsigned long long)r->rdi, (unsigned long long)r->rbp,
+           (unsigned long long)vmcb->rsp);
+    printk("d%uv%u: exit %#llx info %#llx %#llx\n", d->domain_id, v->vcpu_id,
+           (unsigned long long)vmcb->exitcode, (unsigned long long)vmcb->exitinfo1,
+           (unsigned long long)vmcb->exitinfo2);
+    domain_shutdown(d, SHUTDOWN_crash);
+}
+
+/* ------------------------------------------------------------ hypercalls */
+
+void hvm_hypercall(struct vcpu *v)
+{
+    struct arch_vcpu *a = v->arch;
+    struct vmcb *vmcb = a->vmcb;
+    unsigned int mode = hvm_guest_mode(v);
+    long ret = -ENOSYS;
+
+    a->hcall_preempted = false;
+    if (mode == 1 || (mode != 0 && vmcb->cpl != 0)) {
+        vmcb->rax = (uint64_t)(long)-EPERM;
+        return;
+    }
+
+    if (mode == 8) {
+        call_handlers_hvm64(vmcb->rax, ret, a->regs.rdi, a->regs.rsi, a->regs.rdx,
+                            a->regs.r10, a->regs.r8);
+        if (!a->hcall_preempted)
+            vmcb->rax = (uint64_t)ret;
+    } else {
+        call_handlers_hvm32((uint32_t)vmcb->rax, ret, (uint32_t)a->regs.rbx,
+                            (uint32_t)a->regs.rcx, (uint32_t)a->regs.rdx,
+                            (uint32_t)a->regs.rsi, (uint32_t)a->regs.rdi);
+        if (!a->hcall_preempted)
+            vmcb->rax = (vmcb->rax & ~0xffffffffULL) | (uint32_t)ret;
+    }
+}
+
+unsigned long hypercall_create_continuation(unsigned int op, const char *format, ...)
+{
+    struct vcpu *v = current;
+    struct arch_vcpu *a = v->arch;
+    bool wide = hvm_guest_mode(v) == 8;
+    uint64_t *slots64[5] = { &a->regs.rdi, &a->regs.rsi, &a->regs.rdx,
+                             &a->regs.r10, &a->regs.r8 };
+    uint64_t *slots32[5] = { &a->regs.rbx, &a->regs.rcx, &a->regs.rdx,
+                             &a->regs.rsi, &a->regs.rdi };
+    va_list ap;
+
+    va_start(ap, format);
+    for (unsigned int i = 0; format[i] && i < 5; i++) {
+        uint64_t val;
+
+        switch (format[i]) {
+        case 'i': val = va_arg(ap, unsigned int); break;
+        case 'h': val = (uint64_t)(uintptr_t)va_arg(ap, void *); break;
+        default:  val = va_arg(ap, unsigned long); break;
+        }
+        if (wide)
+            *slots64[i] = val;
+        else
+            *slots32[i] = (uint32_t)val;
+    }
+    va_end(ap);
+    a->vmcb->rax = op;
+    a->hcall_preempted = true;
+    return op;
+}
+
+/* Xen's HVM hypercall page: 32-byte stubs "mov $nr, %eax; vmmcall; ret". */
+void hvm_init_hypercall_page(void *page)
+{
+    uint8_t *p = page;
+
+    memset(p, 0xcc, PAGE_SIZE);                 /* int3 between the stubs */
+    for (unsigned int nr = 0; nr < PAGE_SIZE / 32; nr++, p += 32) {
+        if (nr == __HYPERVISOR_iret) {
+            p[0] = 0x0f;                        /* ud2: no iret for HVM */
+            p[1] = 0x0b;
+            continue;
+        }
+        p[0] = 0xb8;                            /* mov $nr, %eax */
+        p[1] = (uint8_t)nr;
+        p[2] = (uint8_t)(nr >> 8);
+        p[3] = 0;
+        p[4] = 0;
+        p[5] = 0x0f;                            /* vmmcall */
+        p[6] = 0x01;
+        p[7] = 0xd9;
+        p[8] = 0xc3;                            /* ret */
+    }
+}
+
+/* ------------------------------------------------------------ MSRs */
+
+static bool host_has(uint32_t leaf_edx_bit)
+{
+    return cpuid_ext(CPUID_EXT_FEATURES).edx & leaf_edx_bit;
+}
+
+static int write_efer(struct vcpu *v, uint64_t val)
+{
+    struct vmcb *vmcb = v->arch->vmcb;
+    uint64_t allowed = EFER_SCE | EFER_LME | EFER_LMA;
+
+    if (host_has(CPUIDX1_EDX_NX))
+        allowed |= EFER_NXE;
+    if (host_has(CPUIDX1_EDX_FFXSR))
+        allowed |= EFER_FFXSR;
+    if (val & ~allowed)
+        return -1;
+    /* Long mode cannot be switched on or off with paging on. */
+    if (((val ^ vmcb->efer) & EFER_LME) && (vmcb->cr0 & X86_CR0_PG))
+        return -1;
+    /* LMA is the CPU's to set (it follows CR0.PG); SVME stays for VMRUN. */
+    vmcb->efer = (val & ~EFER_LMA) | (vmcb->efer & EFER_LMA) | EFER_SVME;
+    return 0;
+}
+
+static bool pat_valid(uint64_t pat)
+{
+    for (unsigned int i = 0; i < 8; i++) {
+        uint8_t t = (uint8_t)(pat >> (i * 8));
+
+        /* UC, WC, WT, WP, WB, UC-: 0, 1, 4, 5, 6, 7. */
+        if (t > 7 || t == 2 || t == 3)
+            return false;
+    }
+    return true;
+}
+
+static int write_hypercall_page(struct vcpu *v, uint64_t val)
+{
+    struct domain *d = v->domain;
+    uint64_t gfn = val >> PAGE_SHIFT;
+    p2m_type_t t;
+    mfn_t m;
+
+    if (val & (PAGE_SIZE - 1)) {
+        printk("d%u: hypercall page index %#llx: only one page exists\n", d->domain_id,
+               (unsigned long long)(val & (PAGE_SIZE - 1)));
+        return -1;
+    }
+    m = p2m_lookup(d, _gfn(gfn), &t);
+    if (mfn_eq(m, INVALID_MFN) || t != p2m_ram_rw) {
+        printk("d%u: hypercall page at gfn %#llx: not writable RAM\n", d->domain_id,
+               (unsigned long long)gfn);
+        return -1;
+    }
+    hvm_init_hypercall_page(mfn_to_virt(m));
+    return 0;
+}
+
+static bool msr_relaxed(const struct vcpu *v)
+{
+    return v->domain->arch->misc_flags & XEN_X86_MSR_RELAXED;
+}
+
+int hvm_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+    const struct vmcb *vmcb = v->arch->vmcb;
+
+    switch (msr) {
+    case MSR_EFER:
+        *val = vmcb->efer & ~(uint64_t)EFER_SVME;
+        return 0;
+    case MSR_PAT:
+        *val = vmcb->g_pat;
+        return 0;
+    case MSR_TSC:
+        *val = rdtsc() + vmcb->tsc_offset;
+        return 0;
+    case MSR_XEN_HYPERCALL:
+        *val = 0;                       /* write-only: reads as zero */
+        return 0;
+    default:
+        if (msr_relaxed(v)) {
+            *val = 0;
+            return 0;
+        }
+        return -1;
+    }
+}
+
+int hvm_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+    struct vmcb *vmcb = v->arch->vmcb;
+
+    switch (msr) {
+    case MSR_EFER:
+        return write_efer(v, val);
+    case MSR_PAT:
+        if (!pat_valid(val))
+            return -1;
+        vmcb->g_pat = val;
+        return 0;
+    case MSR_TSC:
+        vmcb->tsc_offset = val - rdtsc();
+        return 0;
+    case MSR_XEN_HYPERCALL:
+        return write_hypercall_page(v, val);
+    default:
+        return msr_relaxed(v) ? 0 : -1;
+    }
+}
+
+/* ------------------------------------------------------------ port I/O */
+
+/* Port 0xe9, Xen's HVM debug console: one "(dN) ..." line per newline. */
+static void debugcon_put(struct domain *d, char c)
+{
+    struct arch_domain *a = d->arch;
+
+    spin_lock(&a->debugcon_lock);
+    if (c != '\n') {
+        if ((unsigned char)c < 0x20 && c != '\t')
+            c = '.';
+        a->debugcon[a->debugcon_len++] = c;
+    }
+    if (c == '\n' || a->debugcon_len == HVM_DEBUGCON_MAX - 1) {
+        a->debugcon[a->debugcon_len] = '\0';
+        printk("(d%u) %s\n", d->domain_id, a->debugcon);
+        a->debugcon_len = 0;
+    }
+    spin_unlock(&a->debugcon_lock);
+}
+
+/*
+ * No device model: ports read as all ones and writes go nowhere, as on
+ * Xen for a port no ioreq server claims.  String I/O is not emulated.
+ */
+bool hvm_portio(struct vcpu *v, uint64_t info)
+{
+    struct vmcb *vmcb = v->arch->vmcb;
+    unsigned int port = (unsigned int)(info >> IOIO_PORT_SHIFT) & 0xffff;
+    unsigned int size = (unsigned int)(info & IOIO_SZ_MASK) >> IOIO_SZ_SHIFT;
+
+    if (info & IOIO_STR) {
+        hvm_crash_domain(v, "string port I/O (%s) on port %#x is not emulated",
+                         info & IOIO_IN ? "ins" : "outs", port);
+        return false;
+    }
+    if (!(info & IOIO_IN)) {
+        if (port == DEBUGCON_PORT && size == 1)
+            debugcon_put(v->domain, (char)vmcb->rax);
+        return true;
+    }
+    switch (size) {
+    case 1:
+        vmcb->rax |= 0xff;
+        break;
+    case 2:
+        vmcb->rax |= 0xffff;
+        break;
+    default:
+        vmcb->rax = 0xffffffffULL;      /* 32-bit results zero-extend */
+        break;
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------ events */
+
+unsigned int hvm_upcall_vector(const struct vcpu *v)
+{
+    uint64_t p = read_atomic(&v->domain->hvm_params[HVM_PARAM_CALLBACK_IRQ]);
+    unsigned int vec = (unsigned int)(p & 0xff);
+
+    if ((p >> 56) != HVM_PARAM_CALLBACK_TYPE_VECTOR || vec < 0x10)
+        return 0;
+    return vec;
+}
