@@ -2,10 +2,6 @@
 /* console.c - HYPERVISOR_console_io, as dom0 may use it. */
 #include "gt-xen.h"
 
-/* Far above the RAM of the QEMU machines the runner uses (1 GiB at
- * 0x40000000) and below 4 GiB, so a 32-bit guest can name it too. */
-#define UNMAPPED_IPA 0xc0000000ul
-
 GT_TEST(console_write, "console_io.write")
 {
     static const char msg[] = "GT: console_io write of a line with no framework buffering\n";
@@ -32,7 +28,7 @@ GT_TEST(console_write_long, "console_io.write_long")
 
 GT_TEST(console_write_fault, "console_io.write_bad_buffer")
 {
-    EXPECT_EQ(HYPERVISOR_console_io(CONSOLEIO_write, 16, (void *)UNMAPPED_IPA),
+    EXPECT_EQ(HYPERVISOR_console_io(CONSOLEIO_write, 16, (void *)GT_UNMAPPED_ADDR),
               -XEN_EFAULT);
 }
 

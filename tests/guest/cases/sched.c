@@ -21,7 +21,7 @@ GT_TEST(sched_unknown, "sched_op.unknown_cmd")
 GT_TEST(sched_shutdown_fault, "sched_op.shutdown_bad_pointer")
 {
     /* The argument is read before anything happens: no shutdown. */
-    EXPECT_EQ(HYPERVISOR_sched_op(SCHEDOP_shutdown, (void *)0xc0000000ul), -XEN_EFAULT);
-    EXPECT_EQ(HYPERVISOR_sched_op(SCHEDOP_shutdown_code, (void *)0xc0000000ul),
+    EXPECT_EQ(HYPERVISOR_sched_op(SCHEDOP_shutdown, (void *)GT_UNMAPPED_ADDR), -XEN_EFAULT);
+    EXPECT_EQ(HYPERVISOR_sched_op(SCHEDOP_shutdown_code, (void *)GT_UNMAPPED_ADDR),
               -XEN_EFAULT);
 }

@@ -10,6 +10,18 @@
 #include "gt.h"
 #include "gt-arch.h"
 
+/* Which family the kernel is built for (the x86 gt-arch.h sets both). */
+#ifndef GT_ARCH_X86
+#define GT_ARCH_X86 0
+#define GT_ARCH_ARM 1
+#endif
+
+/* Guest-physical memory with nothing behind it (no RAM, no device), below
+ * 4 GiB so that a 32-bit guest can name it too. */
+#ifndef GT_UNMAPPED_ADDR
+#define GT_UNMAPPED_ADDR 0xc0000000ul
+#endif
+
 #ifndef __XEN_INTERFACE_VERSION__
 #define __XEN_INTERFACE_VERSION__ 0x00040e00
 #endif
@@ -61,7 +73,8 @@ static inline long HYPERVISOR_vcpu_op(int cmd, unsigned int vcpu, void *arg)
                         (unsigned long)arg, 0, 0);
 }
 
-/* The guest runs with its MMU off: a pointer is a guest-physical address. */
+/* The guest runs with its MMU off (x86_64: everything it uses mapped 1:1):
+ * a pointer is a guest-physical address. */
 #define GT_PAGE_SIZE 4096u
 static inline uint64_t gt_gfn_of(const void *p)
 {

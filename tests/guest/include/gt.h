@@ -118,9 +118,12 @@ struct gt_config {
     enum gt_hv hv;           /* gt.hv=xen|ours on the dom0 command line */
     const char *only;        /* gt.only=PREFIX[+PREFIX...]; "none" = no tests */
     const char *final;       /* gt.final=poweroff|reboot|... */
-    const char *bootargs;    /* the whole /chosen/bootargs */
-    unsigned int nr_cpus;    /* /cpus/cpu@N nodes in the device tree */
-    uintptr_t dtb;           /* physical address of the device tree */
+    const char *bootargs;    /* the whole /chosen/bootargs (x86: the PVH
+                                start info's command line) */
+    unsigned int nr_cpus;    /* Arm: /cpus/cpu@N nodes in the device tree;
+                                x86: enabled CPUs in the ACPI MADT */
+    uintptr_t dtb;           /* Arm: physical address of the device tree */
+    uintptr_t start_info;    /* x86: physical address of struct hvm_start_info */
     uintptr_t load;          /* where the image runs */
 };
 extern struct gt_config gt_cfg;
@@ -145,14 +148,18 @@ enum gt_trap_kind {
     GT_TRAP_PABT,        /* arm32: prefetch abort */
     GT_TRAP_DABT,        /* arm32: data abort */
     GT_TRAP_OTHER,
+    GT_TRAP_X86_BASE = 32,   /* x86: GT_TRAP_X86_BASE + the exception vector */
 };
 
 struct gt_trap {
     unsigned int kind;   /* enum gt_trap_kind */
-    uint64_t syndrome;   /* arm64: ESR_EL1; arm32: DFSR/IFSR (0 for undef) */
-    uint64_t addr;       /* arm64: FAR_EL1; arm32: DFAR/IFAR (0 for undef) */
-    uint64_t pc;         /* arm64: ELR_EL1; arm32: the exception mode's LR */
-    uint64_t spsr;       /* saved program status */
+    uint64_t syndrome;   /* arm64: ESR_EL1; arm32: DFSR/IFSR (0 for undef);
+                            x86: the error code (0 if the vector has none) */
+    uint64_t addr;       /* arm64: FAR_EL1; arm32: DFAR/IFAR (0 for undef);
+                            x86: CR2 for #PF, else 0 */
+    uint64_t pc;         /* arm64: ELR_EL1; arm32: the exception mode's LR;
+                            x86: the saved RIP/EIP */
+    uint64_t spsr;       /* saved program status (x86: RFLAGS/EFLAGS) */
 };
 
 /*

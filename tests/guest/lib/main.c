@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * main.c - the guest test runner: reads the command line from the device
- * tree, runs every registered test, prints one verdict line per test and
- * a summary, then performs the final act (a SCHEDOP_shutdown).
+ * tree (Arm) or the PVH start info (x86), runs every registered test,
+ * prints one verdict line per test and a summary, then performs the final
+ * act (a SCHEDOP_shutdown).
  *
  * Output grammar (docs/conformance.md):
  *   GT: <free text>
@@ -143,6 +144,12 @@ bool gt_check_str(const char *file, int line, const char *ta, const char *tb,
 
 const char *gt_trap_kind_name(unsigned int kind)
 {
+    static const char *const x86[32] = {
+        "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "vector 9",
+        "#TS", "#NP", "#SS", "#GP", "#PF", "vector 15", "#MF", "#AC", "#MC", "#XM",
+        "#VE", "#CP", "vector 22", "vector 23", "vector 24", "vector 25",
+        "vector 26", "vector 27", "#HV", "#VC", "#SX", "vector 31",
+    };
     static const char *const names[] = {
         [GT_TRAP_SYNC] = "synchronous", [GT_TRAP_IRQ] = "IRQ",
         [GT_TRAP_FIQ] = "FIQ", [GT_TRAP_SERROR] = "SError",
@@ -151,6 +158,8 @@ const char *gt_trap_kind_name(unsigned int kind)
         [GT_TRAP_OTHER] = "unexpected vector",
     };
 
+    if (kind >= GT_TRAP_X86_BASE && kind < GT_TRAP_X86_BASE + 32)
+        return x86[kind - GT_TRAP_X86_BASE];
     return kind < GT_ARRAY_SIZE(names) && names[kind] ? names[kind] : "?";
 }
 
@@ -328,7 +337,11 @@ static const char *hv_name(enum gt_hv hv)
     return hv == GT_HV_XEN ? "xen" : hv == GT_HV_OURS ? "ours" : "unknown";
 }
 
-void gt_main(uintptr_t dtb, uintptr_t load);
+void gt_main(uintptr_t boot, uintptr_t load);
+#if GT_ARCH_X86
+const char *gt_x86_cmdline(void);
+unsigned int gt_x86_count_cpus(void);
+#endif
 
 /* Run one test; afterwards cur holds its outcome.  Kept apart from the
  * loop so that no counter lives across the setjmp. */
@@ -343,25 +356,39 @@ static void __attribute__((noinline)) run_one(const struct gt_test *t)
     trap_depth = 0;
 }
 
-void gt_main(uintptr_t dtb, uintptr_t load)
+/* boot: the device tree (Arm) or struct hvm_start_info (x86). */
+void gt_main(uintptr_t boot, uintptr_t load)
 {
     static char hv[16], only[128], final[32];
     unsigned int total = 0, passed = 0, failed = 0, skipped = 0, xfailed = 0;
-    uint32_t len = 0;
-    const char *args;
 
-    gt_cfg.dtb = dtb;
     gt_cfg.load = load;
-    gt_printf("GT: %s guest test kernel running at %p, device tree at %p\n",
-              GT_ARCH_NAME, (void *)load, (void *)dtb);
+#if GT_ARCH_X86
+    gt_cfg.start_info = boot;
+    gt_printf("GT: %s guest test kernel running at %p, start info at %p\n",
+              GT_ARCH_NAME, (void *)load, (void *)boot);
+    gt_cfg.bootargs = gt_x86_cmdline();
+    gt_cfg.nr_cpus = gt_x86_count_cpus();
+    gt_printf("GT: bootargs \"%s\", %u cpu(s) in the MADT\n", gt_cfg.bootargs,
+              gt_cfg.nr_cpus);
+#else
+    {
+        uint32_t len = 0;
+        const char *args;
 
-    args = gt_fdt_getprop((const void *)dtb, "/chosen", "bootargs", &len);
-    if (args && len && args[len - 1] == '\0')
-        gt_cfg.bootargs = args;
-    else
-        gt_cfg.bootargs = "";
-    gt_cfg.nr_cpus = gt_fdt_count_cpus((const void *)dtb);
-    gt_printf("GT: bootargs \"%s\", %u cpu node(s)\n", gt_cfg.bootargs, gt_cfg.nr_cpus);
+        gt_cfg.dtb = boot;
+        gt_printf("GT: %s guest test kernel running at %p, device tree at %p\n",
+                  GT_ARCH_NAME, (void *)load, (void *)boot);
+        args = gt_fdt_getprop((const void *)boot, "/chosen", "bootargs", &len);
+        if (args && len && args[len - 1] == '\0')
+            gt_cfg.bootargs = args;
+        else
+            gt_cfg.bootargs = "";
+        gt_cfg.nr_cpus = gt_fdt_count_cpus((const void *)boot);
+        gt_printf("GT: bootargs \"%s\", %u cpu node(s)\n", gt_cfg.bootargs,
+                  gt_cfg.nr_cpus);
+    }
+#endif
 
     if (gt_bootarg("gt.hv", hv, sizeof(hv)))
         gt_cfg.hv = strcmp(hv, "xen") == 0 ? GT_HV_XEN
