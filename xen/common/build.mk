@@ -19,3 +19,7 @@ obj-y += xen/common/sched/credit.o
 # Event channels (2-level and FIFO port ops) and the memory ops.
 -include xen/common/evtchn.mk
 -include xen/common/memory.mk
+# Grant tables; domctl, sysctl and multicall; the security hooks.
+-include xen/common/grant_table.mk
+-include xen/common/control.mk
+-include xen/xsm/xsm.mk
