@@ -5,16 +5,35 @@
  * Errno values follow Xen 4.17: a bad argument pointer is -EFAULT before
  * anything happens; shutdown reasons are not checked (the reason is cut to
  * 8 bits and recorded, the first recorded code winning); unknown
- * sub-ops are -ENOSYS.  SCHEDOP_poll, SCHEDOP_watchdog and
- * SCHEDOP_pin_override are not written yet: they answer -ENOSYS once their
- * argument has passed Xen's checks.
+ * sub-ops are -ENOSYS.  SCHEDOP_poll is event_channel.c's
+ * (evtchn_sched_poll()).  SCHEDOP_watchdog and SCHEDOP_pin_override are
+ * not written yet: they answer -ENOSYS once their argument has passed
+ * Xen's checks.
  */
 #include "hypercall_env.h"
 #include <xen/atomic.h>
+#include <xen/event.h>
 #include <public/sched.h>
 
 /* struct sched_poll as a 32-bit x86 guest lays it out: 4-byte handle, 4-aligned timeout. */
 #define COMPAT_SCHED_POLL_SIZE 16
+
+/*
+ * Weak defaults for builds without event channels (the host tests of the
+ * handlers, tests/unit/hypercalls): the real ones are in event_channel.c
+ * and, for Arm's PSTATE.I, xen/arch/arm/evtchn.c.
+ */
+__attribute__((__weak__))
+long evtchn_sched_poll(uint64_t ports_va, unsigned int nr_ports, uint64_t timeout)
+{
+    (void)ports_va; (void)nr_ports; (void)timeout;
+    return -ENOSYS;
+}
+
+__attribute__((__weak__)) void arch_local_event_delivery_enable(struct vcpu *v)
+{
+    (void)v;
+}
 
 static long sched_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg, bool compat)
 {
@@ -27,11 +46,12 @@ static long sched_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg, bool compat)
         return 0;
 
     case SCHEDOP_block:
+        /* Blocking re-enables event delivery (the x86 upcall mask, Arm's PSTATE.I). */
 #ifdef XEN_HAVE_PV_UPCALL_MASK
-        /* Blocking re-enables event delivery (the x86 upcall mask). */
         if (curr->vcpu_info)
             write_atomic(&curr->vcpu_info->evtchn_upcall_mask, 0);
 #endif
+        arch_local_event_delivery_enable(curr);
         vcpu_block();
         return 0;
 
@@ -56,11 +76,24 @@ static long sched_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg, bool compat)
 
     case SCHEDOP_poll: {
         struct sched_poll p;
+        uint64_t ports;
 
         BUILD_BUG_ON(sizeof(p) < COMPAT_SCHED_POLL_SIZE);
-        if (!hc_copy_from(&p, arg, 0, compat ? COMPAT_SCHED_POLL_SIZE : sizeof(p)))
-            return -EFAULT;
-        return -ENOSYS;         /* needs event channels (ROADMAP 3) */
+        if (compat) {
+            uint32_t c[4];      /* ports handle, nr_ports, timeout (two halves) */
+
+            BUILD_BUG_ON(sizeof(c) != COMPAT_SCHED_POLL_SIZE);
+            if (!hc_copy_from(c, arg, 0, sizeof(c)))
+                return -EFAULT;
+            ports = c[0];
+            p.nr_ports = c[1];
+            p.timeout = c[2] | ((uint64_t)c[3] << 32);
+        } else {
+            if (!hc_copy_from(&p, arg, 0, sizeof(p)))
+                return -EFAULT;
+            ports = guest_handle_va(p.ports);
+        }
+        return evtchn_sched_poll(ports, p.nr_ports, p.timeout);
     }
 
     case SCHEDOP_remote_shutdown: {

@@ -20,8 +20,20 @@
 #include <xen/bitops.h>
 #include <xen/atomic.h>
 #include <xen/smp.h>
+#include <xen/event.h>
 #include <public/vcpu.h>
 #include <public/sched.h>
+
+/*
+ * Weak default for builds without event channels (the host tests of the
+ * handlers): event_channel.c has the real one, which also raises the
+ * upcall (on Arm, the event PPI).
+ */
+__attribute__((__weak__)) void vcpu_mark_events_pending(struct vcpu *v)
+{
+    write_atomic(&v->vcpu_info->evtchn_upcall_pending, 1);
+    arch_vcpu_kick(v);
+}
 
 /* Longest timer period Xen accepts: the largest positive s_time_t. */
 #define STIME_DELTA_MAX ((uint64_t)INT64_MAX)
@@ -129,8 +141,7 @@ static int map_vcpu_info(struct vcpu *v, uint64_t gfn, unsigned int offset)
 
     /* Everything may be pending: a spurious upcall costs less than a lost one. */
     write_atomic(&info->evtchn_pending_sel, ~(xen_ulong_t)0);
-    write_atomic(&info->evtchn_upcall_pending, 1);
-    arch_vcpu_kick(v);
+    vcpu_mark_events_pending(v);
     return 0;
 }
 

@@ -21,6 +21,7 @@
 #include <xen/boot_info.h>
 #include <xen/console.h>
 #include <xen/errno.h>
+#include <xen/event.h>
 #include <xen/guest_access.h>
 #include <xen/lib.h>
 #include <xen/mm.h>
@@ -616,6 +617,7 @@ int arch_build_hardware_domain(struct boot_info *bi)
 
     memset(&config, 0, sizeof(config));
     config.flags = XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap;
+    config.flags |= evtchn_dom0_cdf(bi->cmdline);       /* dom0_evtchn_fifo=0 */
     config.max_vcpus = b->nr_vcpus;
     config.max_evtchn_port = ~0U;
     config.max_grant_frames = DOM0_GRANT_FRAMES;

@@ -56,6 +56,19 @@ struct xen_domctl_createdomain {
 #define XEN_DOMCTL_CDF_nested_virt      (1U << _XEN_DOMCTL_CDF_nested_virt)
 #define XEN_DOMCTL_CDF_vpmu             (1U << 7)
 #define XEN_DOMCTL_CDF_MAX              XEN_DOMCTL_CDF_vpmu
+    /*
+     * Our extension, not Xen's: hide ABI features from the guest, which
+     * then gets -ENOSYS as from a hypervisor that predates them.  Opt-out
+     * bits, so that a caller that knows nothing of them (Xen's toolstack)
+     * gets Xen 4.17's behaviour.  Taken from the top so that they never
+     * meet the bits Xen allocates upwards from 0 (0-8 by Xen 4.22); Xen
+     * itself rejects them with -EINVAL.  Bit 31 stays unused.  See
+     * docs/event-channels.md.
+     */
+#define _XEN_DOMCTL_CDF_no_evtchn_fifo  30  /* no FIFO event channel ABI */
+#define XEN_DOMCTL_CDF_no_evtchn_fifo   (1U << _XEN_DOMCTL_CDF_no_evtchn_fifo)
+#define _XEN_DOMCTL_CDF_no_upcall_vector 29 /* x86: no HVMOP_set_evtchn_upcall_vector */
+#define XEN_DOMCTL_CDF_no_upcall_vector (1U << _XEN_DOMCTL_CDF_no_upcall_vector)
     uint32_t flags;
 
     /* IOMMU options, only with XEN_DOMCTL_CDF_iommu. */
