@@ -425,6 +425,8 @@ int p2m_map_range(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned long nr,
                            (level == 3 ? DESC_TABLE : 0));
         done += LEVEL_FRAMES(level);
     }
+    if (!rc && g + nr - 1 > p2m->max_mapped_gfn)
+        p2m->max_mapped_gfn = g + nr - 1;
     if (rc && done) {
         /* Leave nothing half-done behind. */
         flush = false;
@@ -492,6 +494,12 @@ mfn_t p2m_lookup(struct domain *d, gfn_t gfn, p2m_type_t *t)
     if (t)
         *t = (p2m_type_t)((desc & S2_TYPE_MASK) >> S2_TYPE_SHIFT);
     return mfn;
+}
+
+bool p2m_max_mapped_gfn(struct domain *d, uint64_t *gfn)
+{
+    *gfn = read_atomic(&d->arch->p2m.max_mapped_gfn);
+    return true;
 }
 
 /* ---- asm/p2m.h ---------------------------------------------------------- */

@@ -267,10 +267,19 @@ int p2m_map_range(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned long nr,
         m++;
         nr--;
     }
+    /* g is one past the last frame written. */
+    if (g != gfn_x(gfn) && g - 1 > p2m->max_mapped_gfn)
+        p2m->max_mapped_gfn = g - 1;
     spin_unlock(&p2m->lock);
     if (flush)
         p2m_flush(d);
     return rc;
+}
+
+bool p2m_max_mapped_gfn(struct domain *d, uint64_t *gfn)
+{
+    *gfn = read_atomic(&p2m_of(d)->max_mapped_gfn);
+    return true;
 }
 
 int p2m_unmap_range(struct domain *d, gfn_t gfn, unsigned long nr)

@@ -33,6 +33,12 @@ int p2m_map_range(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned long nr,
                   p2m_type_t t);
 int p2m_unmap_range(struct domain *d, gfn_t gfn, unsigned long nr);
 
+/*
+ * The highest guest frame d's p2m has ever mapped (0 before any mapping;
+ * it does not go down when frames are unmapped).  Always true.
+ */
+bool p2m_max_mapped_gfn(struct domain *d, uint64_t *gfn);
+
 /* Translate one frame; INVALID_MFN (and *t = p2m_invalid) when unmapped. */
 mfn_t p2m_lookup(struct domain *d, gfn_t gfn, p2m_type_t *t);
 

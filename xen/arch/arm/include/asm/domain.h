@@ -31,6 +31,7 @@ struct p2m_domain {
     uint64_t vttbr;             /* root | vmid */
     struct list_node pages;     /* every table page (page_info.list) */
     unsigned long nr_pages;     /* ... how many */
+    uint64_t max_mapped_gfn;    /* highest gfn ever mapped */
 };
 
 /* ------------------------------------------------------------ domain */

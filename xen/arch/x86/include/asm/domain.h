@@ -29,6 +29,7 @@ struct p2m_domain {
     struct list_node pages;     /* every table page (page_info.list) */
     unsigned long nr_pages;     /* ... how many */
     uint64_t flush_gen;         /* bumped whenever a live translation goes */
+    uint64_t max_mapped_gfn;    /* highest gfn ever mapped */
 };
 
 /* ------------------------------------------------------------ domain */
