@@ -253,6 +253,87 @@ void free_xenheap_pages(void *va, unsigned int order)
     free_pages(virt_to_mfn(va), order);
 }
 
+/* ------------------------------------------------------------ references */
+
+bool get_page(struct page_info *pg, const struct domain *d)
+{
+    unsigned long c;
+
+    /* Never touch `count` of a page d does not own: others use it differently. */
+    if (!pg || !d || read_atomic(&pg->owner) != (const void *)d)
+        return false;
+    c = read_atomic(&pg->count);
+    do {
+        if (c == 0 || c == ~0UL)
+            return false;
+    } while (!__atomic_compare_exchange_n(&pg->count, &c, c + 1, false,
+                                          __ATOMIC_ACQUIRE, __ATOMIC_RELAXED));
+    /* Freed and handed to someone else between the two reads: not ours. */
+    if (read_atomic(&pg->owner) != (const void *)d) {
+        put_page(pg);
+        return false;
+    }
+    return true;
+}
+
+void put_page(struct page_info *pg)
+{
+    unsigned long left = __atomic_sub_fetch(&pg->count, 1, __ATOMIC_ACQ_REL);
+
+    if (left == ~0UL)
+        panic("put_page: frame %#llx has no reference left",
+              (unsigned long long)mfn_x(page_to_mfn(pg)));
+    if (left)
+        return;
+    write_atomic(&pg->owner, NULL);
+    free_pages(page_to_mfn(pg), 0);
+}
+
+void put_pages_alloc_ref(mfn_t mfn, unsigned int order)
+{
+    struct page_info *pg = mfn_to_page(mfn);
+    unsigned long n = 1UL << order, dropped = 0;
+
+    if (!pg)
+        panic("put_pages_alloc_ref: frame %#llx is not a heap frame",
+              (unsigned long long)mfn_x(mfn));
+    for (unsigned long i = 0; i < n; i++)
+        write_atomic(&pg[i].owner, NULL);
+    /* Usually nobody else holds any: the whole block goes back at once. */
+    for (unsigned long i = 0; i < n; i++) {
+        unsigned long one = 1;
+
+        if (__atomic_compare_exchange_n(&pg[i].count, &one, 0, false,
+                                        __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+            dropped++;
+    }
+    if (dropped == n) {
+        free_pages(mfn, order);
+        return;
+    }
+    /* A count of 0 here is one we just dropped (nobody can revive it). */
+    for (unsigned long i = 0; i < n; i++) {
+        if (read_atomic(&pg[i].count) == 0)
+            free_pages(mfn_add(mfn, i), 0);
+        else
+            put_page(&pg[i]);
+    }
+}
+
+void share_xen_page_with_guest(struct page_info *pg, struct domain *d)
+{
+    pg->flags |= PGC_XEN_HEAP;
+    write_atomic(&pg->count, 1UL);
+    store_release(&pg->owner, (void *)d);
+}
+
+unsigned long heap_max_page(void)
+{
+    const struct heap_bank *top = nr_banks ? &banks[nr_banks - 1] : NULL;
+
+    return top ? top->first + top->nr : 0;
+}
+
 unsigned long total_free_pages(void)
 {
     return read_atomic(&nr_free_pages);

@@ -61,7 +61,7 @@ struct page_info {
     union {
         struct {                    /* ordinary allocated pages */
             void *owner;            /* e.g. a struct domain; NULL = us */
-            unsigned long count;    /* references, for the owner to manage */
+            unsigned long count;    /* references while owned (get_page()) */
         };
         struct {                    /* xmalloc's small-object pages */
             void *slab_free;        /* first free object, NULL if none */
@@ -82,6 +82,7 @@ struct page_info {
 /* Bits for whoever allocated the page; cleared on allocation. */
 #define PGC_XMALLOC_SLAB    (1u << 8)   /* xmalloc small-object page */
 #define PGC_XMALLOC_LARGE   (1u << 9)   /* first page of an xmalloc block */
+#define PGC_XEN_HEAP        (1u << 10)  /* hypervisor page shared with its owner */
 
 /*
  * `order` of a page heading a free block is that block's order.  For a
@@ -122,6 +123,39 @@ static inline void *alloc_xenheap_page(void) { return alloc_xenheap_pages(0); }
 static inline void free_xenheap_page(void *va) { free_xenheap_pages(va, 0); }
 
 /*
+ * References to owned pages.  A frame with an owner (a domain's memory,
+ * or a hypervisor page shared with a domain such as a grant-table frame)
+ * counts its users in `count`: the owner's allocation holds one, and
+ * everything else that needs the frame to stay (a grant mapping, a copy in
+ * progress, a foreign mapping) holds another.  The frame goes back to the
+ * heap with the last reference, so an owner letting go of a page that is
+ * still in use elsewhere does not free it under its users.  Pages without
+ * an owner (the hypervisor's own) are not counted: get_page() refuses
+ * them and leaves their `count` alone.
+ */
+struct domain;
+
+/* Take a reference if pg is in use and owned by d; false (nothing taken) if not. */
+bool get_page(struct page_info *pg, const struct domain *d);
+/* Drop one; the last one frees the frame. */
+void put_page(struct page_info *pg);
+
+/*
+ * The owner lets go of 2^order frames it allocated (each holding its
+ * allocation reference): the owner is cleared at once, frames nobody else
+ * holds go back to the heap now, the others with their last put_page().
+ */
+void put_pages_alloc_ref(mfn_t mfn, unsigned int order);
+
+/*
+ * Make a page from alloc_xenheap_page() owned by d for get_page() (d may
+ * map it), holding its allocation reference, without putting it on d's
+ * page_list or in tot_pages (PGC_XEN_HEAP).  put_pages_alloc_ref(mfn, 0)
+ * ends the sharing.
+ */
+void share_xen_page_with_guest(struct page_info *pg, struct domain *d);
+
+/*
  * Hand frames in [start, end) that the heap kept out at boot (say a boot
  * module once consumed) to the allocator.  Frames outside the heap's RAM,
  * or already heap-managed, are skipped.  Returns the number of frames added.
@@ -129,6 +163,8 @@ static inline void free_xenheap_page(void *va) { free_xenheap_pages(va, 0); }
 unsigned long heap_release_range(paddr_t start, paddr_t end);
 
 unsigned long total_free_pages(void);
+/* One past the highest RAM frame the heap covers (XENMEM_maximum_ram_page). */
+unsigned long heap_max_page(void);
 /* Frames the heap manages (free or in use). */
 unsigned long total_heap_pages(void);
 /* Free blocks of exactly `order` (statistics, tests). */
