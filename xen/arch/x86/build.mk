@@ -43,6 +43,7 @@ obj-y += xen/arch/x86/cpuid.o
 obj-y += xen/arch/x86/domain.o
 obj-y += xen/arch/x86/dom0-pvh.o
 obj-y += xen/arch/x86/pvh-elf.o
+obj-y += xen/arch/x86/domctl.o
 
 # The common hypercall handlers that need guest memory access (see
 # xen/common/hypercall.mk).  Listed here once; the link keeps each object

@@ -129,4 +129,53 @@ noreturn void arch_hardware_domain_shutdown(unsigned int reason);
  */
 int arch_build_hardware_domain(struct boot_info *bi);
 
+/* ------------------------------------------------------------ control (domctl, sysctl, multicall) */
+
+struct vcpu_guest_context;
+struct xen_domctl;
+struct xen_domctl_getdomaininfo;
+struct xen_sysctl_physinfo;
+struct multicall_entry;
+
+/*
+ * XEN_DOMCTL_setvcpucontext: give v (of a paused domain, never the
+ * caller's) the register state *ctxt, in the public vcpu_guest_context
+ * layout of the arch, starting from the vCPU's power-on state; bring it
+ * up or down as ctxt->flags (VGCF_online) says.  0, -EINVAL for a state
+ * the guest may not have, -EOPNOTSUPP where the arch has no such context.
+ */
+int arch_set_vcpu_context(struct vcpu *v, const struct vcpu_guest_context *ctxt);
+
+/* XEN_DOMCTL_getvcpucontext: fill *ctxt (zeroed by the caller) from paused v. */
+int arch_get_vcpu_context(struct vcpu *v, struct vcpu_guest_context *ctxt);
+
+/*
+ * XEN_DOMCTL_setvcpucontext with a null context: put v back in its
+ * power-on state (the caller then marks it down and uninitialised).
+ */
+void arch_reset_vcpu_context(struct vcpu *v);
+
+/* The arch part of getdomaininfo: XEN_DOMINF_hap, gpaddr_bits, arch_config. */
+void arch_get_domain_info(const struct domain *d, struct xen_domctl_getdomaininfo *info);
+
+/*
+ * Domctl commands common code does not know (d is never NULL here):
+ * -ENOSYS for unknown ones.  Set *copyback when *op must go back to the
+ * caller's buffer.
+ */
+long arch_do_domctl(struct xen_domctl *op, struct domain *d, bool *copyback);
+
+/* XEN_SYSCTL_physinfo: cpu_khz, XEN_SYSCTL_PHYSCAP_* the arch offers, arch bits. */
+void arch_do_physinfo(struct xen_sysctl_physinfo *pi);
+
+/*
+ * Multicall: run one entry for the current vCPU as if it had made that
+ * hypercall itself (the handler table of its mode, the argument checks of
+ * the trap path), leaving the vCPU's saved registers as they were.
+ * Returns false with call->result set; true when the handler asked to be
+ * continued: call->op and call->args[] then describe the call to re-run
+ * (call->result is untouched).
+ */
+bool arch_multicall_call(struct multicall_entry *call);
+
 #endif /* XEN_ARCH_H */

@@ -37,4 +37,15 @@ void console_rx_char(char c);
 unsigned int console_rx_peek(char *buf, unsigned int max);
 void console_rx_consume(unsigned int n);
 
+/*
+ * The output ring (XEN_SYSCTL_readconsole).  Positions count the bytes
+ * ever written, modulo 2^32; the ring keeps the last console_ring_size()
+ * of them.  console_ring_fetch() copies up to len bytes from *pos on,
+ * first moving *pos up to the oldest byte still held if it is older, and
+ * returns how many it copied (0 when *pos is the tail).
+ */
+unsigned int console_ring_size(void);
+uint32_t console_ring_tail(void);
+unsigned int console_ring_fetch(uint32_t *pos, char *buf, unsigned int len);
+
 #endif /* XEN_CONSOLE_H */
