@@ -20,8 +20,26 @@
 #include <xen/console.h>
 #include <xen/lib.h>
 #include <xen/softirq.h>
+#include <xen/event.h>
+#include <xen/grant_table.h>
 
 struct domain *hardware_domain;
+
+/*
+ * Grant tables (xen/grant_table.h).  The hypervisor links grant_table.c;
+ * these do-nothing stand-ins only serve host tests that link this file
+ * without it.
+ */
+__attribute__((__weak__))
+int grant_table_init(struct domain *d, int max_grant_frames, int max_maptrack_frames,
+                     unsigned int options)
+{
+    (void)d; (void)max_grant_frames; (void)max_maptrack_frames; (void)options;
+    return 0;
+}
+
+__attribute__((__weak__)) void gnttab_release_mappings(struct domain *d) { (void)d; }
+__attribute__((__weak__)) void grant_table_destroy(struct domain *d) { (void)d; }
 
 /* All domains but the idle one, in domid order; and those waiting to be destroyed. */
 static DEFINE_SPINLOCK(domlist_lock);
@@ -38,6 +56,11 @@ static struct vcpu_info dummy_vcpu_info;
                      XEN_DOMCTL_CDF_nested_virt | XEN_DOMCTL_CDF_vpmu)
 
 BUILD_BUG_ON(CDF_KNOWN != ((XEN_DOMCTL_CDF_MAX << 1) - 1));
+
+/* Our own creation flags (public/domctl.h): ABI features hidden from the guest. */
+#define CDF_OURS    (XEN_DOMCTL_CDF_no_evtchn_fifo | XEN_DOMCTL_CDF_no_upcall_vector)
+
+BUILD_BUG_ON(CDF_OURS & CDF_KNOWN);
 
 static struct vcpu *curr_or_null(void)
 {
@@ -56,7 +79,7 @@ static bool running_here(const struct domain *d)
 
 static int sanitise_domain_config(struct xen_domctl_createdomain *config)
 {
-    if (config->flags & ~CDF_KNOWN)
+    if (config->flags & ~(CDF_KNOWN | CDF_OURS))
         return -EINVAL;
     /* Hardware-assisted paging is for HVM guests only. */
     if ((config->flags & XEN_DOMCTL_CDF_hap) && !(config->flags & XEN_DOMCTL_CDF_hvm))
@@ -73,7 +96,16 @@ static int sanitise_domain_config(struct xen_domctl_createdomain *config)
         return -EINVAL;
     if (config->cpupool_id != 0)
         return -EINVAL;
-    return arch_sanitise_domain_config(config);
+    /* Our own flags are common code's business: the arch checks the rest. */
+    {
+        uint32_t ours = config->flags & CDF_OURS;
+        int rc;
+
+        config->flags &= ~ours;
+        rc = arch_sanitise_domain_config(config);
+        config->flags |= ours;
+        return rc;
+    }
 }
 
 /* ------------------------------------------------------------ list */
@@ -151,7 +183,7 @@ struct page_info *alloc_domheap_pages(struct domain *d, unsigned int order)
         struct page_info *p = mfn_to_page(mfn_add(mfn, i));
 
         p->owner = d;
-        p->count = 0;
+        p->count = 1;               /* the allocation's reference (get_page()) */
         list_push_back(&d->page_list, &p->list);
     }
     spin_unlock_irqrestore(&d->page_alloc_lock, flags);
@@ -170,12 +202,12 @@ void free_domheap_pages(struct domain *d, struct page_info *pg, unsigned int ord
 
         BUG_ON(!p || p->owner != d);
         list_remove(&p->list);
-        p->owner = NULL;
     }
     BUG_ON(d->tot_pages < n);
     d->tot_pages -= n;
     spin_unlock_irqrestore(&d->page_alloc_lock, flags);
-    free_pages(mfn, order);
+    /* Frames still referenced (say grant-mapped) go when their last user lets go. */
+    put_pages_alloc_ref(mfn, order);
 }
 
 /* Every frame still on page_list goes back, one at a time. */
@@ -188,10 +220,9 @@ static void release_pages(struct domain *d)
     while ((n = list_pop_front(&d->page_list)) != NULL) {
         struct page_info *p = list_entry(n, struct page_info, list);
 
-        p->owner = NULL;
         if (d->tot_pages)
             d->tot_pages--;
-        free_pages(page_to_mfn(p), 0);
+        put_pages_alloc_ref(page_to_mfn(p), 0);
     }
     spin_unlock_irqrestore(&d->page_alloc_lock, flags);
 }
@@ -200,14 +231,15 @@ static void release_pages(struct domain *d)
 
 static void vcpu_singleshot_fn(void *data)
 {
-    /* Event delivery (VIRQ_TIMER) will hook in here; for now it ends a block. */
-    vcpu_unblock(data);
+    /* As Xen: the guest hears of it through VIRQ_TIMER, if it bound that. */
+    send_guest_vcpu_virq(data, VIRQ_TIMER);
 }
 
 /* Undo vcpu_create(); the vCPU must be off every CPU. */
 static void vcpu_free(struct vcpu *v)
 {
     kill_timer(&v->singleshot_timer);
+    evtchn_vcpu_destroy(v);
     if (v->arch)
         arch_vcpu_destroy(v);
     sched_destroy_vcpu(v);
@@ -234,12 +266,20 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
     v->vcpu_info = id < XEN_LEGACY_MAX_VCPUS ? &d->shared_info->vcpu_info[id]
                                               : &dummy_vcpu_info;
     v->vcpu_info_mfn = INVALID_MFN;
+    for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
+        cpumask_set_cpu(cpu, &v->cpu_hard_affinity);
+        cpumask_set_cpu(cpu, &v->cpu_soft_affinity);
+    }
 
     if (sched_init_vcpu(v)) {
         xfree(v);
         return NULL;
     }
     init_timer(&v->singleshot_timer, vcpu_singleshot_fn, v, v->processor);
+    if (evtchn_vcpu_init(v)) {
+        vcpu_free(v);
+        return NULL;
+    }
     if (arch_vcpu_create(v)) {
         v->arch = NULL;
         vcpu_free(v);
@@ -267,12 +307,14 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int id)
 /* Free what domain_create() made, in reverse; vCPUs gone, off every CPU. */
 static void domain_free(struct domain *d, bool arch_made)
 {
+    grant_table_destroy(d);         /* before the p2m goes */
     if (arch_made)
         arch_domain_destroy(d);
     sched_destroy_domain(d);
     release_pages(d);
     if (d->shared_info)
         free_xenheap_page(d->shared_info);
+    evtchn_destroy_final(d);
     xfree(d->vcpu);
     xfree(d);
 }
@@ -325,6 +367,11 @@ struct domain *domain_create(domid_t domid,
         goto fail;
     memset(d->shared_info, 0, PAGE_SIZE);
     d->shared_info_mfn = virt_to_mfn(d->shared_info);
+    if ((rc = evtchn_init(d, cfg.max_evtchn_port)) != 0)
+        goto fail;
+    if ((rc = grant_table_init(d, cfg.max_grant_frames, cfg.max_maptrack_frames,
+                               cfg.grant_opts)) != 0)
+        goto fail;
 
     if ((rc = sched_init_domain(d)) != 0)
         goto fail;
@@ -365,11 +412,18 @@ static void domain_destroy(struct domain *d)
         set_bit(VPF_DOWN, &v->pause_flags);
         vcpu_sleep_sync(v);
     }
+    /* Usually done by domain_kill() already; the vCPUs must still exist. */
+    evtchn_destroy(d);
+    gnttab_release_mappings(d);
     for_each_vcpu(d, v) {
         d->vcpu[v->vcpu_id] = NULL;
         vcpu_free(v);
     }
+    /* The reference XEN_DOMCTL_set_target took on the domain we serve. */
+    if (d->target)
+        put_domain(d->target);
     domain_free(d, true);
+    send_global_virq(VIRQ_DOM_EXC);
 }
 
 bool get_domain(struct domain *d)
@@ -444,6 +498,77 @@ struct domain *get_domain_by_id(domid_t domid)
     return d;
 }
 
+struct domain *domain_find_from(domid_t domid)
+{
+    unsigned long flags;
+    struct domain *d, *found = NULL;
+
+    spin_lock_irqsave(&domlist_lock, flags);
+    list_foreach_entry(d, &domain_list_head, domain_list) {
+        /* A domain whose last reference is going is skipped. */
+        if (d->domain_id >= domid && atomic_add_unless(&d->refcnt, 1, 0)) {
+            found = d;
+            break;
+        }
+    }
+    spin_unlock_irqrestore(&domlist_lock, flags);
+    return found;
+}
+
+int domain_kill_preemptible(struct domain *d, unsigned long budget)
+{
+    unsigned long flags;
+    struct list_node *n;
+    bool first;
+
+    spin_lock_irqsave(&d->lock, flags);
+    first = !d->is_dying;
+    write_atomic(&d->is_dying, true);
+    if (first)
+        d->kill_in_progress = true;
+    spin_unlock_irqrestore(&d->lock, flags);
+
+    /* The first step is domain_kill()'s, but for the creation reference. */
+    if (first) {
+        if (running_here(d))
+            domain_pause_nosync(d);
+        else
+            domain_pause(d);
+        evtchn_destroy(d);
+        gnttab_release_mappings(d);
+    }
+    /* Killed through domain_kill(), or finished by an earlier call. */
+    if (!d->kill_in_progress)
+        return 0;
+
+    /*
+     * Frames go back now only if nobody but the creation reference and
+     * the caller's holds the domain (dying domains hand out no new
+     * references that reach memory), and not while we run on it.
+     */
+    if (atomic_read(&d->refcnt) == 2 && !running_here(d)) {
+        spin_lock_irqsave(&d->page_alloc_lock, flags);
+        while (budget && (n = list_pop_front(&d->page_list)) != NULL) {
+            struct page_info *p = list_entry(n, struct page_info, list);
+
+            if (d->tot_pages)
+                d->tot_pages--;
+            /* As release_pages(): a frame someone still maps goes with that reference. */
+            put_pages_alloc_ref(page_to_mfn(p), 0);
+            budget--;
+        }
+        first = list_is_empty(&d->page_list);
+        spin_unlock_irqrestore(&d->page_alloc_lock, flags);
+        if (!first)
+            return -ERESTART;
+    }
+
+    d->kill_in_progress = false;
+    put_domain(d);                  /* the creation reference */
+    send_global_virq(VIRQ_DOM_EXC);
+    return 0;
+}
+
 int domain_kill(struct domain *d)
 {
     unsigned long flags;
@@ -461,7 +586,12 @@ int domain_kill(struct domain *d)
         domain_pause_nosync(d);
     else
         domain_pause(d);
+    /* Its ports go now: peers see theirs unbound, its VIRQ handlers revert. */
+    evtchn_destroy(d);
+    /* So do the grant mappings it holds (those of its own pages stay until unmapped). */
+    gnttab_release_mappings(d);
     put_domain(d);                  /* the creation reference */
+    send_global_virq(VIRQ_DOM_EXC);
     return 0;
 }
 
@@ -553,6 +683,7 @@ void domain_shutdown(struct domain *d, unsigned int reason)
 
     if (is_hardware_domain(d)) {
         printk("Hardware domain %u shut down: reason %u\n", d->domain_id, reason);
+        sched_print_placement(d);   /* where its vCPUs ran, before the machine goes */
         arch_hardware_domain_shutdown(reason);
     }
 
@@ -573,4 +704,6 @@ void domain_shutdown(struct domain *d, unsigned int reason)
     }
     d->is_shut_down = true;
     spin_unlock_irqrestore(&d->lock, flags);
+    /* The toolstack (the VIRQ_DOM_EXC handler, normally dom0) looks at it. */
+    send_global_virq(VIRQ_DOM_EXC);
 }

@@ -10,34 +10,54 @@
 
 /* ------------------------------------------------------------ all guests */
 
+/*
+ * The real handler is xen/common/memory.c, which the hypervisor links;
+ * this weak one only serves builds without it (the host tests of the
+ * other handlers, tests/unit/hypercalls).
+ */
+__attribute__((__weak__))
 long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     (void)cmd; (void)arg;
-    return -ENOSYS;             /* ROADMAP 4: memory ops */
+    return -ENOSYS;
 }
 
+/*
+ * do_multicall, do_sysctl, do_domctl and compat_multicall live in
+ * multicall.c, sysctl.c and domctl.c, which the hypervisor links; these
+ * weak ones, like do_memory_op's, only serve host tests built without them.
+ */
+__attribute__((__weak__))
 long do_multicall(XEN_GUEST_HANDLE_PARAM(multicall_entry_t) call_list, unsigned int nr_calls)
 {
     (void)call_list; (void)nr_calls;
-    return -ENOSYS;             /* ROADMAP 4: multicall */
+    return -ENOSYS;
 }
 
+/*
+ * The real handler is xen/common/event_channel.c, which the hypervisor
+ * links; this weak one only serves builds without it (the host tests of
+ * the other handlers, tests/unit/hypercalls).
+ */
+__attribute__((__weak__))
 long do_event_channel_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     (void)cmd; (void)arg;
-    return -ENOSYS;             /* ROADMAP 3: event channels */
+    return -ENOSYS;
 }
 
+__attribute__((__weak__))
 long do_sysctl(XEN_GUEST_HANDLE_PARAM(xen_sysctl_t) u_sysctl)
 {
     (void)u_sysctl;
-    return -ENOSYS;             /* ROADMAP 4: sysctl */
+    return -ENOSYS;
 }
 
+__attribute__((__weak__))
 long do_domctl(XEN_GUEST_HANDLE_PARAM(xen_domctl_t) u_domctl)
 {
     (void)u_domctl;
-    return -ENOSYS;             /* ROADMAP 4: domctl */
+    return -ENOSYS;
 }
 
 long do_platform_op(XEN_GUEST_HANDLE_PARAM(xen_platform_op_t) u_xenpf_op)
@@ -59,10 +79,15 @@ long do_xsm_op(XEN_GUEST_HANDLE_PARAM(void) op)
 }
 
 #ifdef CONFIG_GRANT_TABLE
+/*
+ * The real handler is xen/common/grant_table.c, which the hypervisor
+ * links; this weak one only serves builds without it (host tests).
+ */
+__attribute__((__weak__))
 long do_grant_table_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) uop, unsigned int count)
 {
     (void)cmd; (void)uop; (void)count;
-    return -ENOSYS;             /* ROADMAP 4: grant tables */
+    return -ENOSYS;
 }
 #endif
 
@@ -180,11 +205,12 @@ int compat_platform_op(XEN_GUEST_HANDLE_PARAM(compat_platform_op_t) u_xenpf_op)
     return -ENOSYS;             /* ROADMAP 5: compat translation */
 }
 
+__attribute__((__weak__))
 int compat_multicall(XEN_GUEST_HANDLE_PARAM(multicall_entry_compat_t) call_list,
                      uint32_t nr_calls)
 {
     (void)call_list; (void)nr_calls;
-    return -ENOSYS;             /* ROADMAP 4/5: multicall, compat translation */
+    return -ENOSYS;             /* see do_multicall above */
 }
 
 int compat_set_timer_op(uint32_t lo, int32_t hi)

@@ -26,7 +26,7 @@
 #include <asm/traps.h>
 
 #define CPU_START_TIMEOUT_US    2000000
-#define IPI_TIMEOUT_US          1000000
+#define IPI_TIMEOUT_US          10000000    /* generous: TCG vCPU threads on a loaded host stall */
 
 struct arm_cpu cpu_data[CONFIG_NR_CPUS];
 unsigned int nr_cpu_ids = 1;

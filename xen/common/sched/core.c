@@ -2,7 +2,8 @@
  * The scheduler's architecture-neutral core: the idle domain and each
  * CPU's idle vCPU, the vCPU state machine (wake, sleep, block, yield,
  * up/down), runstate accounting, schedule() itself and the idle loop.
- * Which vCPU runs next is credit.c's business.
+ * Which vCPU runs next is credit.c's business.  A small placement log
+ * records which pCPUs each vCPU has run on, for the console.
  *
  * A vCPU is on a CPU (current there), waiting on its CPU's run queue, or
  * neither (not runnable).  is_running stays set from the moment schedule()
@@ -16,6 +17,7 @@
 #include <xen/bug.h>
 #include <xen/errno.h>
 #include <xen/console.h>
+#include <xen/lib.h>
 #include "private.h"
 
 DEFINE_PER_CPU(struct vcpu *, curr_vcpu);
@@ -75,6 +77,143 @@ void vcpu_runstate_get(struct vcpu *v, struct vcpu_runstate_info *rs)
     sched_unlock(lock, flags);
 }
 
+/* ------------------------------------------------------------ placement log */
+
+/*
+ * The records live in a small hash table of their own (the per-vCPU
+ * pointer belongs to the policy).  A bucket lock is a leaf lock: it is
+ * never held while taking another, and schedule() takes it after dropping
+ * its CPU's lock, with IRQs still masked.
+ */
+#define PLACEMENT_BUCKETS 64
+
+static struct placement_bucket {
+    spinlock_t lock;
+    struct list_node head;
+} placement_table[PLACEMENT_BUCKETS];
+
+static struct placement_bucket *placement_bucket(const struct vcpu *v)
+{
+    uintptr_t a = (uintptr_t)v;
+
+    return &placement_table[((a >> 6) ^ (a >> 14)) % PLACEMENT_BUCKETS];
+}
+
+/* v's record, with its bucket's lock held; NULL if it has none. */
+static struct sched_placement *placement_find(struct placement_bucket *b,
+                                              const struct vcpu *v)
+{
+    struct sched_placement *p;
+
+    list_foreach_entry(p, &b->head, link) {
+        if (p->v == v)
+            return p;
+    }
+    return NULL;
+}
+
+static void placement_init(void)
+{
+    for (unsigned int i = 0; i < PLACEMENT_BUCKETS; i++) {
+        spin_lock_init(&placement_table[i].lock);
+        list_init(&placement_table[i].head);
+    }
+}
+
+static int placement_add(const struct vcpu *v)
+{
+    struct placement_bucket *b = placement_bucket(v);
+    struct sched_placement *p = xzalloc(struct sched_placement);
+    unsigned long flags;
+
+    if (!p)
+        return -ENOMEM;
+    p->v = v;
+    cpumask_clear(&p->ran_on);
+    spin_lock_irqsave(&b->lock, flags);
+    list_push_back(&b->head, &p->link);
+    spin_unlock_irqrestore(&b->lock, flags);
+    return 0;
+}
+
+/* Copy v's record out (false if none); with `take`, unlink and free it. */
+static bool placement_get(const struct vcpu *v, struct sched_placement *out, bool take)
+{
+    struct placement_bucket *b = placement_bucket(v);
+    struct sched_placement *p;
+    unsigned long flags;
+
+    spin_lock_irqsave(&b->lock, flags);
+    p = placement_find(b, v);
+    if (p) {
+        cpumask_copy(&out->ran_on, &p->ran_on);
+        out->together = p->together;
+        if (take)
+            list_remove(&p->link);
+    }
+    spin_unlock_irqrestore(&b->lock, flags);
+    if (p && take)
+        xfree(p);
+    return p != NULL;
+}
+
+/* schedule(), IRQs masked: `next` has just become current on `cpu`. */
+static void placement_note(const struct vcpu *next, unsigned int cpu)
+{
+    struct placement_bucket *b = placement_bucket(next);
+    const struct domain *d = next->domain;
+    struct sched_placement *p;
+    unsigned int together = 0;
+    struct vcpu *w;
+
+    /* A snapshot without locks: good enough for a statistic. */
+    for_each_vcpu(d, w) {
+        if (cpu_curr(read_atomic(&w->processor)) == w)
+            together++;
+    }
+    spin_lock(&b->lock);
+    p = placement_find(b, next);
+    if (p) {
+        cpumask_set_cpu(cpu, &p->ran_on);
+        if (together > p->together)
+            p->together = together;
+    }
+    spin_unlock(&b->lock);
+}
+
+static void placement_print(struct vcpu *v, const struct sched_placement *p)
+{
+    struct vcpu_runstate_info rs;
+    char cpus[96];
+    size_t len = 0;
+    unsigned int cpu;
+
+    cpus[0] = '\0';
+    for_each_cpu(cpu, &p->ran_on) {
+        if (len + 12 >= sizeof(cpus)) {
+            snprintf(cpus + len, sizeof(cpus) - len, ",...");
+            break;
+        }
+        len += snprintf(cpus + len, sizeof(cpus) - len, "%s%u", len ? "," : "", cpu);
+    }
+    vcpu_runstate_get(v, &rs);
+    printk("d%uv%u: ran on pCPUs %s (%lu ms, up to %u of d%u's vCPUs running at once)\n",
+           v->domain->domain_id, v->vcpu_id, cpus,
+           (unsigned long)(rs.time[RUNSTATE_running] / MILLISECS(1)), p->together,
+           v->domain->domain_id);
+}
+
+void sched_print_placement(const struct domain *d)
+{
+    struct sched_placement p;
+    struct vcpu *v;
+
+    for_each_vcpu(d, v) {
+        if (placement_get(v, &p, false) && !cpumask_empty(&p.ran_on))
+            placement_print(v, &p);
+    }
+}
+
 /* ------------------------------------------------------------ set-up */
 
 int sched_init_cpu(unsigned int cpu)
@@ -124,6 +263,7 @@ void scheduler_init(void)
     }
     cpumask_clear(&sched_idle_cpus);
     place_rotor = 0;
+    placement_init();
 
     d = xzalloc(struct domain);
     if (d)
@@ -179,17 +319,29 @@ void sched_destroy_domain(struct domain *d)
 
 int sched_init_vcpu(struct vcpu *v)
 {
+    int rc;
+
     v->processor = initial_cpu();
-    return credit_alloc_vcpu(v);
+    rc = credit_alloc_vcpu(v);
+    if (rc)
+        return rc;
+    if (placement_add(v)) {
+        credit_free_vcpu(v);
+        return -ENOMEM;
+    }
+    return 0;
 }
 
 void sched_destroy_vcpu(struct vcpu *v)
 {
+    struct sched_placement p;
     unsigned long flags;
     spinlock_t *lock;
 
     if (!v->sched_priv)
         return;
+    if (placement_get(v, &p, true) && !cpumask_empty(&p.ran_on))
+        placement_print(v, &p);
     lock = vcpu_sched_lock(v, &flags);
     BUG_ON(cpu_curr(v->processor) == v || read_atomic(&v->is_running));
     if (credit_on_runq(v))
@@ -373,6 +525,8 @@ void schedule(void)
     write_atomic(&next->is_running, true);
     write_atomic(&per_cpu(curr_vcpu, cpu), next);
     spin_unlock(&sp->lock);
+    if (!is_idle_vcpu(next))
+        placement_note(next, cpu);
 
     /* The arch saves prev, loads next and calls sched_context_saved(prev). */
     arch_context_switch(prev, next);

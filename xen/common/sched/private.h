@@ -79,4 +79,23 @@ struct vcpu *credit_schedule(unsigned int cpu, struct vcpu *prev, s_time_t now);
 int credit_set_weight(struct domain *d, unsigned int weight);
 unsigned int credit_get_weight(const struct domain *d);
 
+/* ------------------------------------------------------------ placement log */
+
+/*
+ * Which pCPUs each vCPU has run on, kept by core.c beside the policy's
+ * sched_priv (found by hashing the vCPU's address): set in schedule() when
+ * the vCPU is picked, printed when it is destroyed and by
+ * sched_print_placement().  `together` is the most vCPUs of its domain
+ * seen current at once when it was switched in (itself included).
+ */
+struct sched_placement {
+    struct list_node link;          /* on its hash bucket */
+    const struct vcpu *v;
+    cpumask_t ran_on;
+    unsigned int together;
+};
+
+/* One line per vCPU of d that has run: "d0v1: ran on pCPUs 1,3 (...)". */
+void sched_print_placement(const struct domain *d);
+
 #endif /* XEN_COMMON_SCHED_PRIVATE_H */

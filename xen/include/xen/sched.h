@@ -32,6 +32,14 @@
 
 struct arch_domain;
 struct arch_vcpu;
+struct evtchn;
+struct evtchn_port_ops;
+struct evtchn_fifo_vcpu;
+struct evtchn_fifo_domain;
+struct grant_table;
+
+/* Event-channel storage: groups of ports (see xen/event.h). */
+#define EVTCHN_GROUPS   32
 
 /* ------------------------------------------------------------ vCPU */
 
@@ -61,9 +69,36 @@ struct vcpu {
     struct arch_vcpu *arch;         /* registers, system state: the arch's */
 
     bool paused_for_shutdown;       /* holds a pause reference for domain_shutdown() */
+
+    /* Event channels (xen/common/event_channel.c, xen/include/xen/event.h). */
+    spinlock_t virq_lock;           /* virq_to_evtchn[] against VIRQ senders */
+    uint32_t virq_to_evtchn[NR_VIRQS];  /* port bound to each VIRQ here, 0 = none */
+    int poll_evtchn;                /* SCHEDOP_poll: 0 none, -1 any, else the one port */
+    struct timer poll_timer;        /* SCHEDOP_poll timeout */
+    struct evtchn_fifo_vcpu *evtchn_fifo;   /* FIFO queues and control block */
+
+    /* Toolstack control (xen/common/domctl.c). */
+    bool is_initialised;            /* given a register state (setvcpucontext) */
+    cpumask_t cpu_hard_affinity;    /* XEN_DOMCTL_setvcpuaffinity; all CPUs at creation */
+    cpumask_t cpu_soft_affinity;    /* (recorded and reported; credit.c does not use them yet) */
 };
 
 /* ------------------------------------------------------------ domain */
+
+/*
+ * I/O resources the toolstack granted a domain (XEN_DOMCTL_iomem_permission,
+ * XEN_DOMCTL_irq_permission): sorted, disjoint, inclusive ranges.  The
+ * hardware domain implicitly has everything.
+ */
+#define IOCAP_MAX_RANGES 16
+struct iocap_set {
+    unsigned int nr;
+    struct { uint64_t s, e; } r[IOCAP_MAX_RANGES];
+};
+
+/* May d use machine frames s..e / physical IRQ irq (domctl.c)? */
+bool iomem_access_permitted(struct domain *d, uint64_t s, uint64_t e);
+bool irq_access_permitted(struct domain *d, unsigned int irq);
 
 struct domain {
     domid_t domain_id;
@@ -101,6 +136,33 @@ struct domain {
 
     /* Pauses by the toolstack (XEN_DOMCTL_pausedomain); creation leaves one. Under `lock`. */
     unsigned int controller_pause_count;
+
+    /* Event channels (xen/common/event_channel.c, xen/include/xen/event.h). */
+    spinlock_t event_lock;          /* allocation, binding, closing, ABI switches */
+    struct evtchn **evtchn_group[EVTCHN_GROUPS];    /* groups of buckets, on demand */
+    unsigned int valid_evtchns;     /* ports below this have storage */
+    unsigned int max_evtchn_port;   /* config->max_evtchn_port */
+    unsigned int active_evtchns;    /* ports in use (not free, not port 0) */
+    unsigned int next_evtchn;       /* EVTCHNOP_reset in progress: where it resumes */
+    const struct evtchn_port_ops *evtchn_port_ops;  /* 2-level or FIFO */
+    struct evtchn_fifo_domain *evtchn_fifo;         /* FIFO event array, NULL for 2-level */
+    uint32_t *pirq_to_evtchn;       /* bound physical IRQs (allocated on demand) */
+    unsigned long poll_mask[128 / (8 * sizeof(unsigned long))];   /* vCPUs in SCHEDOP_poll */
+
+    /* Toolstack control (xen/common/domctl.c). */
+    struct domain *target;          /* set_target: we are its device model (holds a reference) */
+    bool kill_in_progress;          /* domain_kill_preemptible() keeps the creation reference */
+    int64_t time_offset_seconds;    /* XEN_DOMCTL_settimeoffset */
+    bool time_offset_set;
+    bool debugger_attached;         /* XEN_DOMCTL_setdebugging */
+    uint16_t sched_cap;             /* credit cap as set (not enforced yet) */
+    uint32_t suspend_evtchn;        /* XEN_DOMCTL_subscribe */
+    unsigned long paging_mempool_pages; /* XEN_DOMCTL_set_paging_mempool_size */
+    struct iocap_set iomem_caps;    /* machine frames it may map (under `lock`) */
+    struct iocap_set irq_caps;      /* physical IRQs it may use (under `lock`) */
+
+    /* Grant table and its limits (xen/common/grant_table.c, xen/grant_table.h). */
+    struct grant_table *grant_table;
 };
 
 /* Most vCPUs a domain may have (config->max_vcpus); the arch may allow fewer. */
@@ -177,6 +239,22 @@ void domain_reap(void);
 
 /* Look a domain up by id and take a reference; NULL if none/dying. */
 struct domain *get_domain_by_id(domid_t domid);
+
+/*
+ * The domain with the smallest id >= domid, dying ones included (the
+ * toolstack still sees and destroys those), with a reference taken; NULL
+ * if there is none.  For the control hypercalls.
+ */
+struct domain *domain_find_from(domid_t domid);
+
+/*
+ * XEN_DOMCTL_destroydomain: domain_kill() in preemptible steps, for a
+ * caller holding a reference of its own.  The creation reference stays
+ * until the domain's frames are back (up to `budget` are freed per
+ * call, and only while nobody else holds a reference: otherwise they go
+ * with the last one).  -ERESTART while frames remain: call again.
+ */
+int domain_kill_preemptible(struct domain *d, unsigned long budget);
 
 /*
  * Start destruction: vCPUs stop, pages are released as references go.
@@ -266,6 +344,9 @@ void vcpu_down(struct vcpu *v);
  * by a domain destruction waiting on another CPU.
  */
 void sched_context_saved(struct vcpu *prev);
+
+/* Print, per vCPU of d, the pCPUs it ran on (at dom0 shutdown, vCPU destruction). */
+void sched_print_placement(const struct domain *d);
 
 /* Per-domain credit weight (XEN_DOMCTL_scheduler_op later). */
 int sched_set_weight(struct domain *d, unsigned int weight);

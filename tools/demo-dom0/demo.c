@@ -1,0 +1,321 @@
+/*
+ * demo-dom0: what `make run` boots as domain 0.  vCPU 0 greets, asks the
+ * hypervisor who it is (xen_version), starts every other vCPU with PSCI
+ * CPU_ON; then all of them search for primes for a while, each noticing
+ * which other vCPUs made progress while it was running itself (proof that
+ * they ran at the same time, on different physical CPUs), report, and
+ * vCPU 0 shuts the domain down with SCHEDOP_shutdown.
+ *
+ * Options (the kernel command line, /chosen/bootargs):
+ *   demo.shutdown=poweroff|reboot|crash   the shutdown reason (poweroff)
+ *   demo.work=MS                          how long each vCPU works (300)
+ *   demo.vcpus=N                          use at most N vCPUs (all)
+ */
+#include "demo.h"
+#include <public/xen.h>
+#include <public/version.h>
+#include <public/sched.h>
+
+#define PSCI_CPU_OFF        0x84000002ul
+#define PSCI_CPU_ON64       0xc4000003ul
+#define PSCI_SUCCESS        0
+
+#define READ_SYSREG(r) ({ unsigned long v_; __asm__ volatile("mrs %0, " #r : "=r"(v_)); v_; })
+
+/* With the MMU off all memory is Device memory: ordered, uncached; fence anyway. */
+#define barrier()   __asm__ volatile("dmb sy" ::: "memory")
+
+/* Shared between vCPUs: each one writes only its own slots. */
+static volatile unsigned int up[DEMO_MAX_VCPUS];
+static volatile unsigned int done[DEMO_MAX_VCPUS];
+static volatile unsigned long progress[DEMO_MAX_VCPUS];
+static volatile unsigned long seen_with[DEMO_MAX_VCPUS];  /* bit j: j ran alongside */
+static volatile unsigned long primes_found[DEMO_MAX_VCPUS];
+static volatile unsigned int go;
+static unsigned int nr_vcpus;
+static unsigned long work_ms = 300;
+static unsigned long cntfrq;
+
+static unsigned long now_ticks(void)
+{
+    __asm__ volatile("isb" ::: "memory");
+    return READ_SYSREG(cntvct_el0);
+}
+
+static unsigned long ticks_to_ms(unsigned long t)
+{
+    return cntfrq ? t / (cntfrq / 1000) : 0;
+}
+
+static long sched_op(int cmd, void *arg)
+{
+    return demo_hypercall(__HYPERVISOR_sched_op, (unsigned long)cmd, (unsigned long)arg,
+                          0, 0, 0);
+}
+
+static void yield(void)
+{
+    sched_op(SCHEDOP_yield, NULL);
+}
+
+/* The MPIDR affinity of vCPU `id`, as the hypervisor numbers them. */
+static unsigned long vcpu_mpidr(unsigned int id)
+{
+    return ((unsigned long)(id / 16) << 8) | (id % 16);
+}
+
+static const char *reason_name(unsigned int reason)
+{
+    switch (reason) {
+    case SHUTDOWN_poweroff: return "SHUTDOWN_poweroff";
+    case SHUTDOWN_reboot:   return "SHUTDOWN_reboot";
+    case SHUTDOWN_crash:    return "SHUTDOWN_crash";
+    default:                return "?";
+    }
+}
+
+DEMO_NORETURN static void shutdown(unsigned int reason)
+{
+    struct sched_shutdown s = { .reason = reason };
+    long rc;
+
+    demo_printf("demo-dom0: shutting down: SCHEDOP_shutdown(%s)\n", reason_name(reason));
+    rc = sched_op(SCHEDOP_shutdown, &s);
+    demo_printf("demo-dom0: FAIL: still running after SCHEDOP_shutdown (%ld)\n", rc);
+    for (;;)
+        __asm__ volatile("wfi");
+}
+
+void demo_exception(unsigned long vector, unsigned long esr, unsigned long elr,
+                    unsigned long far)
+{
+    demo_printf("demo-dom0: FAIL: unexpected exception (vector %lu, ESR 0x%lx, ELR 0x%lx, "
+                "FAR 0x%lx) on MPIDR 0x%lx\n", vector, esr, elr, far,
+                READ_SYSREG(mpidr_el1) & 0xffffff);
+    shutdown(SHUTDOWN_crash);
+}
+
+/* ------------------------------------------------------------ the work */
+
+static bool is_prime(unsigned long n)
+{
+    if (n < 2)
+        return false;
+    if (n % 2 == 0)
+        return n == 2;
+    for (unsigned long d = 3; d * d <= n; d += 2) {
+        if (n % d == 0)
+            return false;
+    }
+    return true;
+}
+
+static void list_vcpus(char *buf, size_t size, unsigned long mask)
+{
+    size_t len = 0;
+
+    buf[0] = '\0';
+    for (unsigned int j = 0; j < DEMO_MAX_VCPUS && len < size; j++) {
+        if (mask & (1ul << j))
+            len += (size_t)demo_snprintf(buf + len, size - len, "%s%u", len ? "," : "", j);
+    }
+    if (!mask)
+        demo_snprintf(buf, size, "none");
+}
+
+/*
+ * Test odd numbers for primality (vCPU `id` takes every nr_vcpus-th one)
+ * for work_ms.  Between two of our own steps that follow each other
+ * closely (no gap: we were not descheduled), another vCPU's progress
+ * counter moving means it was running at the same time as we were.
+ */
+static void work(unsigned int id)
+{
+    unsigned long start = now_ticks(), end = start + work_ms * (cntfrq / 1000);
+    unsigned long close = cntfrq / 2000;            /* 0.5 ms */
+    unsigned long last[DEMO_MAX_VCPUS], prev = start, n, tested = 0, primes = 0, largest = 0;
+    unsigned long seen = 0;
+    char list[64];
+
+    for (unsigned int j = 0; j < nr_vcpus; j++)
+        last[j] = progress[j];
+    n = 3 + 2ul * id;
+    for (;;) {
+        unsigned long t = now_ticks();
+
+        if (t >= end)
+            break;
+        for (unsigned int j = 0; j < nr_vcpus; j++) {
+            unsigned long p = progress[j];
+
+            if (j != id && p != last[j] && t - prev < close)
+                seen |= 1ul << j;
+            last[j] = p;
+        }
+        prev = t;
+        if (is_prime(n)) {
+            primes++;
+            largest = n;
+        }
+        n += 2ul * nr_vcpus;
+        tested++;
+        progress[id] = tested;
+    }
+    seen_with[id] = seen;
+    primes_found[id] = primes;
+    list_vcpus(list, sizeof(list), seen);
+    demo_printf("demo-dom0: vCPU%u: tested %lu numbers in %lu ms, %lu primes (largest %lu); "
+                "saw vCPUs %s running at the same time\n",
+                id, tested, ticks_to_ms(now_ticks() - start), primes, largest, list);
+}
+
+/* ------------------------------------------------------------ vCPUs */
+
+void demo_secondary(unsigned long id)
+{
+    up[id] = 1;
+    barrier();
+    demo_printf("demo-dom0: vCPU%lu: up (MPIDR 0x%lx)\n", id, READ_SYSREG(mpidr_el1) & 0xffffff);
+    while (!go)
+        yield();
+    barrier();
+    work((unsigned int)id);
+    barrier();
+    done[id] = 1;
+    barrier();
+    demo_smccc(PSCI_CPU_OFF, 0, 0, 0);
+    demo_printf("demo-dom0: FAIL: vCPU%lu: PSCI CPU_OFF returned\n", id);
+    for (;;)
+        __asm__ volatile("wfi");
+}
+
+/* Wait (yielding) until every started vCPU has set its flag; false on timeout. */
+static bool wait_all(volatile unsigned int *flag, unsigned int first, unsigned long ms)
+{
+    unsigned long deadline = now_ticks() + ms * (cntfrq / 1000);
+
+    for (unsigned int i = first; i < nr_vcpus; i++) {
+        while (!flag[i]) {
+            if (now_ticks() > deadline)
+                return false;
+            yield();
+        }
+    }
+    barrier();
+    return true;
+}
+
+/* ------------------------------------------------------------ options */
+
+struct options {
+    unsigned int reason;
+    unsigned long vcpus;
+};
+
+static void parse_options(const char *s, struct options *o)
+{
+    while (*s) {
+        const char *w = s, *end;
+        size_t len;
+
+        while (*s && *s != ' ')
+            s++;
+        len = (size_t)(s - w);
+        while (*s == ' ')
+            s++;
+        if (len > 14 && !demo_strncmp(w, "demo.shutdown=", 14)) {
+            w += 14;
+            len -= 14;
+            if (len == 8 && !demo_strncmp(w, "poweroff", 8))
+                o->reason = SHUTDOWN_poweroff;
+            else if (len == 6 && !demo_strncmp(w, "reboot", 6))
+                o->reason = SHUTDOWN_reboot;
+            else if (len == 5 && !demo_strncmp(w, "crash", 5))
+                o->reason = SHUTDOWN_crash;
+            else
+                demo_printf("demo-dom0: unknown demo.shutdown= value ignored\n");
+        } else if (len > 10 && !demo_strncmp(w, "demo.work=", 10)) {
+            unsigned long v = demo_strtoul(w + 10, &end);
+
+            if (end == w + len && v >= 1 && v <= 60000)
+                work_ms = v;
+        } else if (len > 11 && !demo_strncmp(w, "demo.vcpus=", 11)) {
+            unsigned long v = demo_strtoul(w + 11, &end);
+
+            if (end == w + len && v >= 1)
+                o->vcpus = v;
+        }
+    }
+}
+
+void demo_main(unsigned long dtb)
+{
+    struct options opt = { .reason = SHUTDOWN_poweroff, .vcpus = DEMO_MAX_VCPUS };
+    xen_extraversion_t extra;
+    struct demo_dt dt;
+    unsigned long total = 0, pairs = 0;
+    unsigned int started = 1;
+    long ver;
+
+    cntfrq = READ_SYSREG(cntfrq_el0);
+    demo_printf("demo-dom0: hello from an arm64 dom0 (vCPU0 at EL%lu, MPIDR 0x%lx)\n",
+                (READ_SYSREG(CurrentEL) >> 2) & 3, READ_SYSREG(mpidr_el1) & 0xffffff);
+
+    ver = demo_hypercall(__HYPERVISOR_xen_version, XENVER_version, 0, 0, 0, 0);
+    memset(extra, 0, sizeof(extra));
+    if (demo_hypercall(__HYPERVISOR_xen_version, XENVER_extraversion,
+                       (unsigned long)extra, 0, 0, 0) < 0)
+        extra[0] = '\0';
+    extra[sizeof(extra) - 1] = '\0';
+    demo_printf("demo-dom0: the hypervisor says Xen %ld.%ld%s\n",
+                ver >> 16, ver & 0xffff, extra);
+
+    demo_fdt_scan(dtb, &dt);
+    if (dt.error)
+        demo_printf("demo-dom0: device tree at 0x%lx unusable (%s): one vCPU, defaults\n",
+                    dtb, dt.error);
+    parse_options(dt.bootargs, &opt);
+    nr_vcpus = dt.nr_cpus ? dt.nr_cpus : 1;
+    if (nr_vcpus > opt.vcpus)
+        nr_vcpus = (unsigned int)opt.vcpus;
+    if (nr_vcpus > DEMO_MAX_VCPUS)
+        nr_vcpus = DEMO_MAX_VCPUS;
+    demo_printf("demo-dom0: command line \"%s\"; %u vCPUs in the device tree, using %u, "
+                "%lu ms of work each\n", dt.bootargs, dt.nr_cpus, nr_vcpus, work_ms);
+
+    up[0] = 1;
+    for (unsigned int i = 1; i < nr_vcpus; i++) {
+        unsigned long rc = demo_smccc(PSCI_CPU_ON64, vcpu_mpidr(i),
+                                      (unsigned long)demo_secondary_entry, i);
+
+        if (rc != PSCI_SUCCESS) {
+            demo_printf("demo-dom0: FAIL: PSCI CPU_ON of vCPU%u (MPIDR 0x%lx): %ld\n",
+                        i, vcpu_mpidr(i), (long)rc);
+            nr_vcpus = i;
+            break;
+        }
+        started++;
+    }
+    if (!wait_all(up, 1, 5000))
+        demo_printf("demo-dom0: FAIL: not every vCPU came up\n");
+    demo_printf("demo-dom0: %u of %u vCPUs up; working for %lu ms\n",
+                started, nr_vcpus, work_ms);
+
+    barrier();
+    go = 1;
+    barrier();
+    work(0);
+    if (!wait_all(done, 1, work_ms + 10000))
+        demo_printf("demo-dom0: FAIL: not every vCPU finished\n");
+
+    for (unsigned int i = 0; i < nr_vcpus; i++) {
+        total += primes_found[i];
+        for (unsigned int j = i + 1; j < nr_vcpus; j++) {
+            if ((seen_with[i] >> j & 1) || (seen_with[j] >> i & 1))
+                pairs++;
+        }
+    }
+    demo_printf("demo-dom0: all %u vCPUs done: %lu primes in total; %lu pair(s) of vCPUs "
+                "seen running at the same time\n", nr_vcpus, total, pairs);
+    shutdown(opt.reason);
+}
