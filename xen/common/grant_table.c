@@ -189,6 +189,26 @@ static struct domain *lookup_any(domid_t domid)
     return get_domain(d) ? d : NULL;
 }
 
+/*
+ * The domain a setup/query sub-op names, with a reference, if the caller
+ * may act on it (XSM target check); else NULL and the GNTST_ code to report.
+ */
+static struct domain *lookup_target(domid_t domid, int16_t *status)
+{
+    struct domain *d = lookup_any(domid);
+
+    if (!d) {
+        *status = GNTST_bad_domain;
+        return NULL;
+    }
+    if (hc_xsm_target(current->domain, d)) {
+        put_domain(d);
+        *status = GNTST_permission_denied;
+        return NULL;
+    }
+    return d;
+}
+
 /* ------------------------------------------------------------ frames */
 
 /* A zeroed hypervisor page shared with d, or NULL. */
@@ -1060,15 +1080,9 @@ static long setup_table(XEN_GUEST_HANDLE_PARAM(void) uop, unsigned int count)
         return -EINVAL;
     if (!hc_copy_from(&op, uop, 0, sizeof(op)))
         return -EFAULT;
-    d = lookup_any(op.dom);
-    if (!d) {
-        op.status = GNTST_bad_domain;
+    d = lookup_target(op.dom, &op.status);          /* xsm_grant_setup */
+    if (!d)
         goto out;
-    }
-    if (hc_xsm_target(current->domain, d)) {       /* xsm_grant_setup */
-        op.status = GNTST_permission_denied;
-        goto out;
-    }
     gt = d->grant_table;
     spin_lock(&gt->lock);
     if (op.nr_frames > gt->max_frames) {
@@ -1106,20 +1120,15 @@ static long query_size(XEN_GUEST_HANDLE_PARAM(void) uop, unsigned int count)
         return -EINVAL;
     if (!hc_copy_from(&op, uop, 0, sizeof(op)))
         return -EFAULT;
-    d = lookup_any(op.dom);
-    if (!d) {
-        op.status = GNTST_bad_domain;
-    } else if (hc_xsm_target(current->domain, d)) {  /* xsm_grant_query_size */
-        op.status = GNTST_permission_denied;
-    } else {
+    d = lookup_target(op.dom, &op.status);          /* xsm_grant_query_size */
+    if (d) {
         spin_lock(&d->grant_table->lock);
         op.nr_frames = d->grant_table->nr_frames;
         op.max_nr_frames = d->grant_table->max_frames;
         spin_unlock(&d->grant_table->lock);
         op.status = GNTST_okay;
-    }
-    if (d)
         put_domain(d);
+    }
     if (!hc_copy_to(uop, 0, &op, sizeof(op)))
         return -EFAULT;
     return 0;
@@ -1221,15 +1230,9 @@ static long get_status_frames(XEN_GUEST_HANDLE_PARAM(void) uop, unsigned int cou
         return -EINVAL;
     if (!hc_copy_from(&op, uop, 0, sizeof(op)))
         return -EFAULT;
-    d = lookup_any(op.dom);
-    if (!d) {
-        op.status = GNTST_bad_domain;
+    d = lookup_target(op.dom, &op.status);          /* xsm_grant_setup */
+    if (!d)
         goto out;
-    }
-    if (hc_xsm_target(current->domain, d)) {       /* xsm_grant_setup */
-        op.status = GNTST_permission_denied;
-        goto out;
-    }
     gt = d->grant_table;
     op.status = GNTST_okay;
     spin_lock(&gt->lock);
