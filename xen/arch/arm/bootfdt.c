@@ -62,6 +62,14 @@ const char *arm_fdt_validate(const void *fdt, size_t avail)
         return fdt_strerror(err);
     if (fdt_totalsize(fdt) > avail)
         return "larger than the space it may occupy";
+    /*
+     * dtc, QEMU and U-Boot all write version 17.  Debian's libfdt 1.6.1
+     * accepts headers back to version 2 but fdt_check_full() then reads
+     * through a NULL pointer (seen with versions 2-15), so older blobs
+     * are refused before it looks.
+     */
+    if (fdt_version(fdt) < 17)
+        return "device tree format older than version 17";
     /* Walks every tag, name and string offset against totalsize. */
     err = fdt_check_full(fdt, fdt_totalsize(fdt));
     if (err)
