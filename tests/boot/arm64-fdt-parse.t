@@ -94,8 +94,10 @@ cat >"$OUT/full.dts" <<'EOS'
         #address-cells = <1>;
         #size-cells = <1>;
         ranges = <0x0 0x0 0x9000000 0x100000>;
-        uart@2000 { compatible = "arm,pl011", "arm,primecell"; reg = <0x2000 0x1000>; };
-        uart@1000 { compatible = "arm,pl011", "arm,primecell"; reg = <0x1000 0x1000>; };
+        uart@2000 { compatible = "arm,pl011", "arm,primecell"; reg = <0x2000 0x1000>;
+                    interrupts = <0 7 4>; };
+        uart@1000 { compatible = "arm,pl011", "arm,primecell"; reg = <0x1000 0x1000>;
+                    interrupts = <0 1 4>; };
     };
 };
 EOS
@@ -320,6 +322,7 @@ static void full_tree(void)
     CHECK(out.uart_base == 0x9001000);
     CHECK(STR_EQ(out.uart_node, "uart@1000"));
     CHECK(out.uart_from_stdout_path);
+    CHECK(out.uart_intid == 33);        /* SPI 1 */
     CHECK(out.psci == PSCI_CONDUIT_SMC);
     CHECK(bi.nr_cpus == 2);
     CHECK(bi.nr_mem == 4);
@@ -356,6 +359,7 @@ static void full_tree(void)
         CHECK(chosen >= 0 && fdt_nop_property(fdt, chosen, "stdout-path") == 0);
         CHECK(parse(fdt, size));
         CHECK(out.uart_base == 0x9002000 && !out.uart_from_stdout_path);
+        CHECK(out.uart_intid == 39);
     }
     free(fdt);
 }

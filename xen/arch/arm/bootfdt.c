@@ -332,6 +332,8 @@ static void first_reg(struct fdt_parse *p, int node, uint64_t addr,
     }
 }
 
+static void find_uart_irq(struct fdt_parse *p, int node);
+
 static bool use_uart(struct fdt_parse *p, int node)
 {
     struct uart_reg r = { false, 0 };
@@ -347,6 +349,7 @@ static bool use_uart(struct fdt_parse *p, int node)
     }
     p->out->uart_base = r.addr;
     p->out->uart_node = node_name(p->fdt, node);
+    find_uart_irq(p, node);
     return true;
 }
 
@@ -540,18 +543,17 @@ static void find_gic(struct fdt_parse *p)
  * non-secure physical, virtual, hypervisor physical (then hypervisor
  * virtual).  With a GIC parent each is <type number flags>, type 1 = PPI.
  */
-static void find_timer(struct fdt_parse *p)
+/*
+ * The "interrupts" property of @node if its interrupt parent (own or
+ * inherited "interrupt-parent") uses the GIC's 3-cell form, else NULL.
+ */
+static const fdt32_t *gic_interrupts(struct fdt_parse *p, int node, int *len)
 {
-    int node = fdt_node_offset_by_compatible(p->fdt, -1, "arm,armv8-timer");
-    int len, parent = -1;
-    const fdt32_t *irqs;
+    const fdt32_t *irqs = fdt_getprop(p->fdt, node, "interrupts", len);
+    int parent = -1;
 
-    if (node < 0 || !node_enabled(p, node))
-        return;
-    irqs = fdt_getprop(p->fdt, node, "interrupts", &len);
     if (!irqs)
-        return;
-    /* The interrupt parent: own or inherited "interrupt-parent". */
+        return NULL;
     for (int n = node, depth = 0; n >= 0 && depth < MAX_BUS_DEPTH; depth++) {
         int plen;
         const fdt32_t *ph = fdt_getprop(p->fdt, n, "interrupt-parent", &plen);
@@ -566,8 +568,27 @@ static void find_timer(struct fdt_parse *p)
     }
     if (parent < 0 || prop_u32(p, parent, "#interrupt-cells", 0) != 3) {
         bad_entry(p, "%s: interrupts not in the GIC's 3-cell form", node_name(p->fdt, node));
-        return;
+        return NULL;
     }
+    return irqs;
+}
+
+/*
+ * The architected timer's interrupts are, in order: secure physical,
+ * non-secure physical, virtual, hypervisor physical (then hypervisor
+ * virtual).  With a GIC parent each is <type number flags>, type 1 = PPI.
+ */
+static void find_timer(struct fdt_parse *p)
+{
+    int node = fdt_node_offset_by_compatible(p->fdt, -1, "arm,armv8-timer");
+    int len;
+    const fdt32_t *irqs;
+
+    if (node < 0 || !node_enabled(p, node))
+        return;
+    irqs = gic_interrupts(p, node, &len);
+    if (!irqs)
+        return;
     if (len < 4 * 12 || len % 12) {
         bad_entry(p, "%s: 'interrupts' has no hypervisor timer entry", node_name(p->fdt, node));
         return;
@@ -577,6 +598,25 @@ static void find_timer(struct fdt_parse *p)
         return;
     }
     p->out->timer_hyp_intid = 16 + fdt32_ld(&irqs[10]);
+}
+
+/*
+ * The console UART's receive interrupt: its first "interrupts" entry, an
+ * SPI (<0 n flags> = INTID 32 + n).  0 (receive polled by nobody) when
+ * absent or not an SPI the GIC architecture can have.
+ */
+static void find_uart_irq(struct fdt_parse *p, int node)
+{
+    int len;
+    const fdt32_t *irqs = gic_interrupts(p, node, &len);
+
+    if (!irqs)
+        return;
+    if (len < 12 || fdt32_ld(&irqs[0]) != 0 || fdt32_ld(&irqs[1]) >= 988) {
+        bad_entry(p, "%s: interrupt is not an SPI", node_name(p->fdt, node));
+        return;
+    }
+    p->out->uart_intid = 32 + fdt32_ld(&irqs[1]);
 }
 
 /* ---- /chosen: modules and command lines -------------------------------- */

@@ -22,6 +22,7 @@
 #include <asm/cpu.h>
 #include <asm/domain.h>
 #include <asm/gic.h>
+#include <asm/pl011.h>
 #include <asm/setup.h>
 #include <asm/sysregs.h>
 #include <asm/time.h>
@@ -120,6 +121,8 @@ static void handle_irqs(void)
             vtimer_interrupt();
         } else if (intid == GIC_MAINTENANCE_PPI) {
             vgic_maintenance_interrupt();
+        } else if (pl011_handle_irq(intid)) {
+            /* console input, now in the ring */
         } else {
             /* Nobody asked for it: keep it from coming back. */
             printk("CPU%u: unexpected interrupt %u, disabled\n",

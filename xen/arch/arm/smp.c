@@ -17,6 +17,7 @@
 #include <asm/cpu.h>
 #include <asm/gic.h>
 #include <asm/mm.h>
+#include <asm/pl011.h>
 #include <asm/psci.h>
 #include <asm/setup.h>
 #include <asm/smp.h>
@@ -352,6 +353,9 @@ void arch_init_late(struct boot_info *bi)
     if (!gic_cpu_init(&cpu_data[0], local_irq_mask()))
         panic("GICv3: the boot CPU's interrupt controller is unusable");
     gic_ready = true;
+    /* SPIs are routed to this CPU: console input interrupts come here. */
+    if (pl011_console_enable_rx(fdt->uart_intid))
+        gic_set_enabled(fdt->uart_intid, true);
     timer_selftest();
 
     printk("CPU0: online (MPIDR 0x%llx, boot CPU)\n", (unsigned long long)cpu_data[0].mpidr);

@@ -27,6 +27,7 @@ struct arm_boot_fdt {
     paddr_t uart_base;          /* 0 when none was found */
     const char *uart_node;      /* its node name, e.g. "pl011@9000000" */
     bool uart_from_stdout_path; /* found through /chosen stdout-path */
+    unsigned int uart_intid;    /* its receive interrupt (an SPI), or 0 */
 
     enum psci_conduit psci;     /* PSCI 0.2+ conduit, or NONE */
 

@@ -1,4 +1,4 @@
-/* Arm PrimeCell PL011 UART as a polled hypervisor console. */
+/* Arm PrimeCell PL011 UART as the hypervisor console. */
 #ifndef ASM_ARM_PL011_H
 #define ASM_ARM_PL011_H
 
@@ -13,5 +13,19 @@
  * and only make sure the transmitter is on.
  */
 void pl011_console_init(void *regs);
+
+#ifdef CONFIG_PL011
+/*
+ * Take console input by the receive interrupt @intid (an SPI the caller
+ * has routed and will enable).  False (and nothing done) without a
+ * console UART.
+ */
+bool pl011_console_enable_rx(unsigned int intid);
+/* The interrupt handler: true when @intid was the UART's (now handled). */
+bool pl011_handle_irq(unsigned int intid);
+#else
+static inline bool pl011_console_enable_rx(unsigned int intid) { (void)intid; return false; }
+static inline bool pl011_handle_irq(unsigned int intid) { (void)intid; return false; }
+#endif
 
 #endif /* ASM_ARM_PL011_H */
