@@ -260,6 +260,55 @@ void ioapic_mask_all(const struct acpi_info *acpi)
         printk("IOAPIC: %u I/O APIC(s), all %u inputs masked\n", acpi->nr_ioapics, inputs);
 }
 
+#define IOAPIC_REDIR_ACTIVE_LOW (1u << 13)
+#define IOAPIC_REDIR_LEVEL      (1u << 15)
+/* MPS INTI flags of a source override: polarity bits 1:0, trigger 3:2. */
+#define MPS_POLARITY_LOW        3u
+#define MPS_TRIGGER_LEVEL       (3u << 2)
+#define MPS_TRIGGER_MASK        (3u << 2)
+
+bool ioapic_route_isa_irq(const struct acpi_info *acpi, unsigned int isa_irq,
+                          unsigned int vector, uint32_t apic_id)
+{
+    /* ISA defaults: the GSI of the same number, edge, active high. */
+    uint32_t gsi = isa_irq, lo;
+    uint16_t flags = 0;
+
+    if (!acpi)
+        return false;
+    for (unsigned int i = 0; i < acpi->nr_overrides; i++)
+        if (acpi->overrides[i].bus == 0 && acpi->overrides[i].source == isa_irq) {
+            gsi = acpi->overrides[i].gsi;
+            flags = acpi->overrides[i].flags;
+        }
+    lo = vector & 0xff;
+    if ((flags & MPS_POLARITY_LOW) == MPS_POLARITY_LOW)
+        lo |= IOAPIC_REDIR_ACTIVE_LOW;
+    if ((flags & MPS_TRIGGER_MASK) == MPS_TRIGGER_LEVEL)
+        lo |= IOAPIC_REDIR_LEVEL;
+
+    for (unsigned int i = 0; i < acpi->nr_ioapics; i++) {
+        volatile uint32_t *io;
+        unsigned int n, reg;
+
+        if (gsi < acpi->ioapics[i].gsi_base)
+            continue;
+        io = ioremap(acpi->ioapics[i].addr, 0x20);
+        if (!io)
+            continue;
+        n = ((ioapic_read(io, IOAPIC_REG_VERSION) >> 16) & 0xff) + 1;
+        if (gsi - acpi->ioapics[i].gsi_base >= n)
+            continue;
+        reg = IOAPIC_REG_REDIR + 2 * (gsi - acpi->ioapics[i].gsi_base);
+        /* Destination first, while the entry is still masked. */
+        ioapic_write(io, reg, IOAPIC_REDIR_MASKED);
+        ioapic_write(io, reg + 1, (apic_id & 0xff) << 24);
+        ioapic_write(io, reg, lo);
+        return true;
+    }
+    return false;
+}
+
 void arch_send_softirq_ipi(unsigned int cpu)
 {
     if (cpu < NR_CPUS && cpu_online(cpu))

@@ -343,6 +343,9 @@ void arch_init_late(struct boot_info *bi)
             uid = acpi_info.cpus[i].uid;
     x86_set_acpi_uid(0, uid);
     lapic_setup_cpu(&acpi_info, uid);
+    /* COM1's input on ISA IRQ 4, to this CPU. */
+    if (ioapic_route_isa_irq(&acpi_info, 4, VECTOR_CONSOLE, x86_cpus[0].apic_id))
+        ns16550_console_enable_rx();
 
     x86_time_init(&acpi_info);
     timer_selftest();

@@ -27,6 +27,7 @@
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/time.h>
+#include <asm/ns16550.h>
 #include <asm/traps.h>
 
 #define NR_VECTORS       256
@@ -311,6 +312,10 @@ void x86_trap(struct cpu_regs *r)
         break;
     case VECTOR_SOFTIRQ:
         lapic_eoi();        /* the softirqs themselves run below */
+        break;
+    case VECTOR_CONSOLE:
+        ns16550_rx_interrupt();
+        lapic_eoi();
         break;
     case VECTOR_APIC_ERROR:
         lapic_error_interrupt();

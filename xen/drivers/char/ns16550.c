@@ -1,6 +1,8 @@
 /*
- * 16550-compatible UART on x86 I/O ports, used polled as the hypervisor
- * console (COM1 at 0x3f8 on PCs and in QEMU).
+ * 16550-compatible UART on x86 I/O ports, the hypervisor console (COM1 at
+ * 0x3f8 on PCs and in QEMU).  Output is polled; input arrives by the
+ * receive interrupt once ns16550_console_enable_rx() is called, and goes
+ * to the console input ring that CONSOLEIO_read serves.
  */
 #include <xen/console.h>
 #include <xen/compiler.h>
@@ -8,10 +10,12 @@
 #include <asm/ns16550.h>
 
 /* Register offsets from the base port. */
+#define UART_RBR    0   /* receive buffer (read) */
 #define UART_THR    0   /* transmit holding (write) */
 #define UART_DLL    0   /* divisor latch low (DLAB = 1) */
 #define UART_IER    1   /* interrupt enable */
 #define UART_DLM    1   /* divisor latch high (DLAB = 1) */
+#define UART_IIR    2   /* interrupt identification (read) */
 #define UART_FCR    2   /* FIFO control (write) */
 #define UART_LCR    3   /* line control */
 #define UART_MCR    4   /* modem control */
@@ -23,7 +27,17 @@
 #define FCR_ENABLE  0x01
 #define FCR_CLEAR   0x06    /* clear both FIFOs */
 #define MCR_DTR_RTS 0x03
+#define MCR_OUT2    0x08    /* gates the UART's interrupt line on PCs */
+#define IER_RDA     0x01    /* received data available */
+#define IIR_NONE    0x01    /* no interrupt pending */
+#define LSR_DR      0x01    /* data ready */
 #define LSR_THRE    0x20    /* transmit holding register empty */
+
+/*
+ * Characters taken per interrupt at most: a line stuck in "data ready"
+ * (a broken or hostile device model) must not keep the CPU here.
+ */
+#define RX_BURST_LIMIT 256
 
 #define UART_CLOCK_HZ 1843200   /* the standard PC crystal: 115200 * 16 */
 
@@ -87,4 +101,33 @@ bool ns16550_console_init(uint16_t io_port, unsigned int baud)
     com_port.drv.putc = ns16550_putc;
     console_register(&com_port.drv);
     return true;
+}
+
+void ns16550_console_enable_rx(void)
+{
+    uint16_t base = com_port.io_base;
+
+    if (!base)
+        return;
+    outb(MCR_DTR_RTS | MCR_OUT2, base + UART_MCR);
+    outb(IER_RDA, base + UART_IER);
+}
+
+void ns16550_rx_interrupt(void)
+{
+    uint16_t base = com_port.io_base;
+    unsigned int n = 0;
+
+    if (!base)
+        return;
+    /*
+     * The line is edge-triggered through the I/O APIC: leave only when
+     * the UART has nothing more to say, or a character arriving now would
+     * never raise a new edge.
+     */
+    while (n < RX_BURST_LIMIT && !(inb(base + UART_IIR) & IIR_NONE))
+        while (n < RX_BURST_LIMIT && (inb(base + UART_LSR) & LSR_DR)) {
+            console_rx_char((char)inb(base + UART_RBR));
+            n++;
+        }
 }

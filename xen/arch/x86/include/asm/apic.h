@@ -76,5 +76,12 @@ void apic_send_nmi_allbutself(void);
 
 /* Mask every input of every I/O APIC the MADT lists. */
 void ioapic_mask_all(const struct acpi_info *acpi);
+/*
+ * Deliver ISA IRQ @isa_irq (through the MADT's source overrides) as
+ * @vector, fixed, to the CPU with local APIC ID @apic_id.  False when no
+ * I/O APIC has its GSI.
+ */
+bool ioapic_route_isa_irq(const struct acpi_info *acpi, unsigned int isa_irq,
+                          unsigned int vector, uint32_t apic_id);
 
 #endif /* ASM_X86_APIC_H */

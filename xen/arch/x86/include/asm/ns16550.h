@@ -13,4 +13,9 @@
  */
 bool ns16550_console_init(uint16_t io_port, unsigned int baud);
 
+/* Take console input by the UART's receive interrupt (routed by the caller). */
+void ns16550_console_enable_rx(void);
+/* The receive interrupt's handler: drains the UART into the console ring. */
+void ns16550_rx_interrupt(void);
+
 #endif /* ASM_X86_NS16550_H */

@@ -18,6 +18,7 @@
  * the local APIC's own vectors sit in the highest priority class.
  */
 #define VECTOR_PIC_BASE     0x20
+#define VECTOR_CONSOLE      0x30    /* console UART input (ISA IRQ 4) */
 #define VECTOR_TIMER        0xf0    /* local APIC timer */
 #define VECTOR_SOFTIRQ      0xf1    /* IPI: look at your softirqs */
 #define VECTOR_APIC_ERROR   0xfe
