@@ -413,25 +413,8 @@ printf 'RAMDISK!%02000d' 0 >"$G/ramdisk"
 
 # ---------------------------------------------------------------- ISOs
 make_iso() {    # $1 = name, $2 = kernel
-    local dir=$OUT/iso-$1
-    rm -rf "$dir"
-    mkdir -p "$dir/boot/grub"
-    cp "$HV/xen" "$dir/boot/xen"
-    cp "$2" "$dir/boot/kernel"
-    cp "$G/ramdisk" "$dir/boot/ramdisk"
-    cat >"$dir/boot/grub/grub.cfg" <<EOF
-serial --unit=0 --speed=115200 --word=8 --parity=no --stop=1
-terminal_input serial
-terminal_output serial
-set timeout=0
-set default=0
-menuentry "PVH dom0 smoke test" {
-	multiboot2 /boot/xen console=com1 com1=115200,8n1 loglvl=all dom0_mem=64M
-	module2 /boot/kernel smoke-cmdline token=$1
-	module2 /boot/ramdisk rd-arg
-}
-EOF
-    grub-mkrescue --locales= --themes= -o "$OUT/$1.iso" "$dir" >"$OUT/$1.iso.log" 2>&1 ||
+    scripts/grub-iso.sh "$OUT/$1.iso" "$HV/xen" "console=com1 com1=115200,8n1 loglvl=all dom0_mem=64M" \
+        "$2" "smoke-cmdline token=$1" "$G/ramdisk" "rd-arg" >"$OUT/$1.iso.log" 2>&1 ||
         { cat "$OUT/$1.iso.log"; fail "grub-mkrescue failed"; }
 }
 make_iso elf64 "$G/pvh64.elf"
