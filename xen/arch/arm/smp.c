@@ -109,10 +109,11 @@ void smp_prepare_cpus(const struct arm_boot_fdt *fdt)
 
 static bool wait_for(const volatile unsigned long *counter, unsigned long above)
 {
-    uint64_t give_up = counter_deadline_us(IPI_TIMEOUT_US);
+    struct patient_wait give_up;
 
+    patient_wait_start(&give_up, IPI_TIMEOUT_US);
     while (__atomic_load_n(counter, __ATOMIC_ACQUIRE) <= above)
-        if (counter_passed(give_up))
+        if (patient_wait_over(&give_up))
             return false;
     return true;
 }
@@ -133,7 +134,7 @@ static noreturn void park_this_cpu(void)
 static void start_cpu(struct arm_cpu *cpu)
 {
     paddr_t entry = (paddr_t)(uintptr_t)secondary_entry;   /* identity-mapped */
-    uint64_t give_up;
+    struct patient_wait give_up;
     int rc, state;
 
     store_release(&cpu->state, CPU_STATE_STARTING);
@@ -145,7 +146,7 @@ static void start_cpu(struct arm_cpu *cpu)
         return;
     }
     /* Online in common code's eyes: start_secondary_common() ran. */
-    give_up = counter_deadline_us(CPU_START_TIMEOUT_US);
+    patient_wait_start(&give_up, CPU_START_TIMEOUT_US);
     while (!cpu_online(cpu->id)) {
         state = load_acquire(&cpu->state);
         if (state == CPU_STATE_FAILED) {
@@ -153,7 +154,7 @@ static void start_cpu(struct arm_cpu *cpu)
                    (unsigned long long)cpu->mpidr);
             return;
         }
-        if (counter_passed(give_up)) {
+        if (patient_wait_over(&give_up)) {
             /* Only a CPU that has not claimed ONLINE can be given up. */
             if (state == CPU_STATE_ONLINE ||
                 !claim_state(cpu, state, CPU_STATE_ABANDONED)) {
@@ -267,7 +268,7 @@ static void timer_all_cpus_selftest(void)
     static unsigned int fired_on[CONFIG_NR_CPUS];
     unsigned int cpu, n = 0;
     unsigned long flags = arch_irq_save();
-    uint64_t give_up;
+    struct patient_wait give_up;
 
     timers_fired = 0;
     for_each_online_cpu(cpu) {
@@ -277,8 +278,8 @@ static void timer_all_cpus_selftest(void)
         n++;
     }
     arch_irq_enable();
-    give_up = counter_deadline_us(IPI_TIMEOUT_US);
-    while (__atomic_load_n(&timers_fired, __ATOMIC_ACQUIRE) < n && !counter_passed(give_up))
+    patient_wait_start(&give_up, IPI_TIMEOUT_US);
+    while (__atomic_load_n(&timers_fired, __ATOMIC_ACQUIRE) < n && !patient_wait_over(&give_up))
         arch_cpu_relax();
     arch_irq_restore(flags);
     for_each_online_cpu(cpu) {

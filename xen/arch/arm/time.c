@@ -89,6 +89,32 @@ bool counter_passed(uint64_t deadline)
     return (int64_t)(read_counter() - deadline) >= 0;
 }
 
+#define PATIENT_GAP_US 50000
+
+static uint64_t us_to_ticks(uint64_t us)
+{
+    uint64_t hz = counter_hz ? counter_hz : 62500000;
+
+    return (us * hz + 999999) / 1000000;
+}
+
+void patient_wait_start(struct patient_wait *w, uint64_t us)
+{
+    w->last = read_counter();
+    w->spent = 0;
+    w->limit = us_to_ticks(us);
+}
+
+bool patient_wait_over(struct patient_wait *w)
+{
+    uint64_t now = read_counter(), step = now - w->last;
+
+    w->last = now;
+    if (step < us_to_ticks(PATIENT_GAP_US))
+        w->spent += step;
+    return w->spent >= w->limit;
+}
+
 uint64_t arch_now_ns(void)
 {
     return ticks_to_ns(read_counter() - boot_count);
@@ -127,7 +153,8 @@ void timer_irq(void)
 
 void timer_selftest(void)
 {
-    uint64_t start, deadline, give_up, cval, ctl;
+    uint64_t start, deadline, cval, ctl;
+    struct patient_wait give_up;
     unsigned long flags;
 
     /* Whatever common code had armed is put back afterwards. */
@@ -139,11 +166,11 @@ void timer_selftest(void)
     start = arch_now_ns();
     deadline = start + 1000000;
     arch_timer_program(deadline);
-    give_up = counter_deadline_us(10000000);   /* generous for loaded TCG hosts */
+    patient_wait_start(&give_up, 10000000);
 
     /* Spin rather than wfi: if the timer never fires, nothing would wake us. */
     arch_irq_enable();
-    while (selftest_armed && !counter_passed(give_up))
+    while (selftest_armed && !patient_wait_over(&give_up))
         arch_cpu_relax();
     arch_irq_disable();
 

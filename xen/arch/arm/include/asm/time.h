@@ -27,6 +27,18 @@ extern uint64_t counter_hz;
 uint64_t counter_deadline_us(uint64_t us);
 bool counter_passed(uint64_t deadline);
 
+/*
+ * A bounded wait for boot-time self-tests that charges only the time this
+ * CPU was seen running: a gap of more than 50 ms between two looks means
+ * the host stopped the emulated CPU (a loaded TCG host), and is not
+ * counted.  patient_wait_over() must be called often (every loop turn).
+ */
+struct patient_wait {
+    uint64_t last, spent, limit;
+};
+void patient_wait_start(struct patient_wait *w, uint64_t us);
+bool patient_wait_over(struct patient_wait *w);
+
 /* The timer PPI fired: quiet it, then let common code run its timers. */
 void timer_irq(void);
 
