@@ -350,6 +350,9 @@ static long domctl_destroydomain(struct domain *d, XEN_GUEST_HANDLE_PARAM(xen_do
 {
     int rc;
 
+    /* A domain cannot take itself apart from inside (Xen's domain_kill()). */
+    if (d == current->domain)
+        return -EINVAL;
     while ((rc = domain_kill_preemptible(d, RELINQUISH_BATCH)) == -ERESTART)
         if (hc_preempt_check())
             return (long)hypercall_create_continuation(__HYPERVISOR_domctl, "h", u.p);

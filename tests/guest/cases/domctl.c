@@ -72,6 +72,17 @@ GT_TEST(domctl_bad_domain, "domctl.bad_domain")
     EXPECT_EQ(dc(XEN_DOMCTL_getdomaininfo, DOMID_IDLE), -XEN_EINVAL);
 }
 
+static uint32_t sched_id(void)
+{
+    static struct xen_sysctl s;
+
+    if (gt_sysctl(gt_sc(&s, XEN_SYSCTL_sched_id)))
+        return 0;
+    return s.u.sched_id.sched_id;
+}
+
+static vcpu_guest_context_t dom0_ctxt;
+
 /* ---- dom0 asking about itself ------------------------------------------ */
 
 GT_TEST(domctl_dom0, "domctl.dom0")
@@ -105,6 +116,10 @@ GT_TEST(domctl_dom0, "domctl.dom0")
     EXPECT_EQ(gt_domctl(&op), -XEN_EINVAL);
     /* The toolstack never paused dom0. */
     EXPECT_EQ(dc(XEN_DOMCTL_unpausedomain, 0), -XEN_EINVAL);
+    /* Nor may it destroy itself or attach a debugger to itself. */
+    EXPECT_EQ(dc(XEN_DOMCTL_destroydomain, 0), -XEN_EINVAL);
+    gt_dc(&op, XEN_DOMCTL_setdebugging, 0)->u.setdebugging.enable = 1;
+    EXPECT_EQ(gt_domctl(&op), -XEN_EINVAL);
 
     gt_dc(&op, XEN_DOMCTL_getvcpuinfo, 0)->u.getvcpuinfo.vcpu = 0;
     ASSERT_EQ(gt_domctl(&op), 0);
@@ -114,6 +129,22 @@ GT_TEST(domctl_dom0, "domctl.dom0")
     EXPECT_TRUE(op.u.getvcpuinfo.cpu_time > 0);
     gt_dc(&op, XEN_DOMCTL_getvcpuinfo, 0)->u.getvcpuinfo.vcpu = n;
     EXPECT_EQ(gt_domctl(&op), -XEN_EINVAL);
+    if (n > 1) {
+        /* vCPU 1 exists but was never started, nor given a state. */
+        gt_dc(&op, XEN_DOMCTL_getvcpuinfo, 0)->u.getvcpuinfo.vcpu = 1;
+        EXPECT_EQ(gt_domctl(&op), 0);
+        EXPECT_EQ(op.u.getvcpuinfo.online, 0);
+        EXPECT_EQ(op.u.getvcpuinfo.running, 0);
+        gt_dc(&op, XEN_DOMCTL_getvcpucontext, 0)->u.vcpucontext.vcpu = 1;
+        set_xen_guest_handle(op.u.vcpucontext.ctxt, &dom0_ctxt);
+        EXPECT_EQ(gt_domctl(&op), -XEN_ENODATA);
+    }
+    /* Scheduler parameters of dom0: the default weight. */
+    gt_dc(&op, XEN_DOMCTL_scheduler_op, 0);
+    op.u.scheduler_op.sched_id = sched_id();
+    op.u.scheduler_op.cmd = XEN_DOMCTL_SCHEDOP_getinfo;
+    EXPECT_EQ(gt_domctl(&op), 0);
+    EXPECT_EQ(op.u.scheduler_op.u.credit.weight, 256);
 
     /* A command nobody knows, on a domain that exists. */
     EXPECT_EQ(dc(999, 0), -XEN_ENOSYS);
@@ -401,15 +432,6 @@ GT_TEST(domctl_affinity, "domctl.vcpuaffinity")
     set_xen_guest_handle(op.u.vcpuaffinity.cpumap_hard.bitmap, (uint8_t *)GT_UNMAPPED_ADDR);
     op.u.vcpuaffinity.cpumap_hard.nr_bits = 64;
     EXPECT_EQ(gt_domctl(&op), -XEN_EFAULT);
-}
-
-static uint32_t sched_id(void)
-{
-    static struct xen_sysctl s;
-
-    if (gt_sysctl(gt_sc(&s, XEN_SYSCTL_sched_id)))
-        return 0;
-    return s.u.sched_id.sched_id;
 }
 
 static long sched(uint32_t id, uint32_t cmd, uint16_t weight)
