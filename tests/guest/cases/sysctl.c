@@ -303,3 +303,14 @@ GT_TEST(sysctl_cpupool, "sysctl.cpupool_op")
     op.u.cpupool_op.cpumap.nr_bits = 64;
     EXPECT_EQ(gt_sysctl(&op), -XEN_EFAULT);
 }
+
+GT_TEST(sysctl_debug_keys, "sysctl.debug_keys")
+{
+    /* No keys: the list is never read. */
+    gt_sc(&op, XEN_SYSCTL_debug_keys)->u.debug_keys.nr_keys = 0;
+    set_xen_guest_handle(op.u.debug_keys.keys, (const char *)GT_UNMAPPED_ADDR);
+    EXPECT_EQ(gt_sysctl(&op), 0);
+    gt_sc(&op, XEN_SYSCTL_debug_keys)->u.debug_keys.nr_keys = 1;
+    set_xen_guest_handle(op.u.debug_keys.keys, (const char *)GT_UNMAPPED_ADDR);
+    EXPECT_EQ(gt_sysctl(&op), -XEN_EFAULT);
+}
