@@ -31,6 +31,13 @@ static DEFINE_SPINLOCK(domctl_lock);
 /* Xen's limit on toolstack pauses of one domain. */
 #define MAX_CONTROLLER_PAUSES   255u
 
+/* The stage-2 pool size a new domain reports before the toolstack sets one, as on Xen. */
+#ifdef CONFIG_X86
+#define INITIAL_PAGING_POOL_PAGES   256u
+#else
+#define INITIAL_PAGING_POOL_PAGES   16u
+#endif
+
 /* ------------------------------------------------------------ helpers shared with sysctl.c */
 
 unsigned int ctl_nr_cpu_ids(void)
@@ -305,6 +312,7 @@ static long domctl_createdomain(struct xen_domctl *op)
     struct xen_domctl_createdomain *cfg = &op->u.createdomain;
     struct domain *d;
     domid_t id = op->domain;
+    unsigned long flags;
     int rc;
 
     /* 1 .. DOMID_FIRST_RESERVED-1 is a wish; 0 (or a reserved id) asks us to choose. */
@@ -327,6 +335,11 @@ static long domctl_createdomain(struct xen_domctl *op)
         domain_kill(d);
         return rc;
     }
+    /* A toolstack's domain may own nothing until max_mem says how much (Xen: 0). */
+    spin_lock_irqsave(&d->page_alloc_lock, flags);
+    d->max_pages = 0;
+    spin_unlock_irqrestore(&d->page_alloc_lock, flags);
+    write_atomic(&d->paging_mempool_pages, INITIAL_PAGING_POOL_PAGES);
     /* Hand back what the arch settled (Arm: the GIC version chosen for "native"). */
     arch_sanitise_domain_config(cfg);
     op->domain = id;
@@ -337,6 +350,9 @@ static long domctl_destroydomain(struct domain *d, XEN_GUEST_HANDLE_PARAM(xen_do
 {
     int rc;
 
+    /* A domain cannot take itself apart from inside (Xen's domain_kill()). */
+    if (d == current->domain)
+        return -EINVAL;
     while ((rc = domain_kill_preemptible(d, RELINQUISH_BATCH)) == -ERESTART)
         if (hc_preempt_check())
             return (long)hypercall_create_continuation(__HYPERVISOR_domctl, "h", u.p);

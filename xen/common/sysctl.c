@@ -142,7 +142,12 @@ static void physinfo(struct xen_sysctl_physinfo *pi)
     pi->nr_cpus = num_online_cpus();
     pi->max_cpu_id = ctl_nr_cpu_ids() - 1;
     pi->nr_nodes = CTL_NR_NODES;
+#ifdef CONFIG_X86
+    /* Xen on x86 reports the highest node id it was built for (64 nodes), not the highest online. */
+    pi->max_node_id = 63;
+#else
     pi->max_node_id = CTL_NR_NODES - 1;
+#endif
     pi->total_pages = total_heap_pages();
     pi->free_pages = total_free_pages();
     pi->max_mfn = max ? max - 1 : 0;
