@@ -505,7 +505,6 @@ int p2m_unmap_range(struct domain *d, gfn_t gfn, unsigned long nr)
     return rc;
 }
 
-/* The leaf mapping @gfn and its level, or 0 (with *level unset). */
 static uint64_t find_leaf(const struct p2m_domain *p2m, uint64_t gfn, unsigned int *level);
 
 int p2m_remove_page(struct domain *d, gfn_t gfn, mfn_t mfn)
@@ -518,6 +517,8 @@ int p2m_remove_page(struct domain *d, gfn_t gfn, mfn_t mfn)
 
     if (!range_ok(gfn_x(gfn), 1, ipa_bits))
         return -EINVAL;
+    if (!p2m->root)
+        return -ENOENT;
     spin_lock(&p2m->lock);
     desc = find_leaf(p2m, gfn_x(gfn), &level);
     if (!desc) {
@@ -534,6 +535,7 @@ int p2m_remove_page(struct domain *d, gfn_t gfn, mfn_t mfn)
     return rc;
 }
 
+/* The leaf mapping @gfn and its level, or 0 (with *level unset). */
 static uint64_t find_leaf(const struct p2m_domain *p2m, uint64_t gfn, unsigned int *level)
 {
     uint64_t *entry = root_entry(p2m, gfn);

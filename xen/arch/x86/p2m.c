@@ -396,6 +396,8 @@ int p2m_remove_page(struct domain *d, gfn_t gfn, mfn_t mfn)
 
     if (!range_ok(g, 1))
         return -EINVAL;
+    if (!d->arch || !p2m->root)
+        return -ENOENT;
     spin_lock(&p2m->lock);
     l2e = l2e_of(p2m, g, false);
     e = l2e ? *l2e : 0;
