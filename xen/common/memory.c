@@ -39,10 +39,9 @@ BUILD_BUG_ON((uint16_t)-1 > (UINT_MAX >> MEMOP_EXTENT_SHIFT));
 /* ------------------------------------------------------------ hooks */
 
 /*
- * Two numbers this file needs from elsewhere.  Their owners (the page
- * allocator, each arch's p2m) are expected to provide them; until then
- * these defaults say "unknown" and the sub-ops that need them answer
- * -ENOSYS.
+ * Two numbers this file needs from elsewhere.  The page allocator and each
+ * arch's p2m provide them; these weak defaults, which say "unknown" (the
+ * sub-ops that need them answer -ENOSYS), serve host tests linked without.
  *
  * heap_max_page(): one past the highest RAM frame (Xen's max_page).
  * p2m_max_mapped_gfn(): the highest guest frame d's p2m has ever mapped
