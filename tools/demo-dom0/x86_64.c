@@ -234,11 +234,15 @@ static unsigned int madt_cpus(uint64_t rsdp_pa)
         !sum_ok(rsdp, 20))
         return 0;
     if (rsdp[15] >= 2 && rd64(rsdp + 24)) {
+        if (rd64(rsdp + 24) >= (1ull << 32))
+            return 0;                               /* beyond our 1:1 map */
         sdt = (const uint8_t *)(uintptr_t)rd64(rsdp + 24);
         entry = 8;
     } else {
         sdt = (const uint8_t *)(uintptr_t)rd32(rsdp + 16);
     }
+    if (!sdt)
+        return 0;
     len = rd32(sdt + 4);
     if (len < 36 || len > 65536 || !sum_ok(sdt, len))
         return 0;
