@@ -10,11 +10,13 @@
 #    three VIRQ_TIMER upcalls and one IPI upcall on its callback vector,
 #    works and powers off; the hypervisor halts the machine, the script
 #    stops QEMU and `make run` exits 0.
-# 2. The same with X86_FIRMWARE=uefi (OVMF): exit 0, the same demo lines.
-# 3. Exit codes: demo.shutdown=reboot gives 1 (reset), demo.shutdown=crash
-#    gives 1 (reset after 5 s), no dom0 (X86_DOM0=) gives 3 (the
-#    hypervisor halts with nothing to do); make itself then exits 2.
-#    2 and 3 run side by side, on 2 CPUs each.
+# 2. The same with X86_FIRMWARE=uefi (OVMF), 2 CPUs: exit 0, the same demo
+#    lines.
+# 3. Exit codes, one CPU, one after the other while 2 runs:
+#    demo.shutdown=reboot gives 1 (reset), demo.shutdown=crash with the
+#    hypervisor's noreboot gives 1 (halted with reason 3), no dom0
+#    (X86_DOM0=) gives 3 (the hypervisor halts with nothing to do); make
+#    itself then exits 2.  At most two QEMUs run at once.
 # Each `make run` has its own ISO (X86_RUN_ISO) and a timeout.
 # Exit 0 = pass, 77 = skip, 1 = fail.
 set -u
@@ -93,7 +95,7 @@ summary=$(sed -nE 's/^demo-dom0: (events: VIRQ_TIMER .*upcalls on vector 0xf3).*
 check_code() {
     local name=$1 want=$2 what=$3 code
     shift 3
-    run "$name" X86_SMP=2 "$@"
+    run "$name" "$@"
     code=$(sed -n 's/^qemu-x86_64-run: .*: exit \([0-9]*\)$/\1/p' "$LOG.txt" | tail -n 1)
     if [ "$code" != "$want" ]; then
         echo "$name: exit ${code:-?} (make: $RC), want $want ($what): $(grep 'qemu-x86_64-run:' "$LOG.txt" | tail -n 1)" >"$OUT/$name.verdict"
@@ -106,13 +108,16 @@ check_code() {
 t0=$SECONDS
 names="reboot crash nodom0"
 if [ -f "$OVMF_CODE" ]; then
-    check_code uefi 0 "OVMF, dom0 powered off" X86_FIRMWARE=uefi \
+    check_code uefi 0 "OVMF, dom0 powered off" X86_FIRMWARE=uefi X86_SMP=2 \
         X86_DOM0_ARGS="demo.shutdown=poweroff demo.work=100" &
     names="uefi $names"
 fi
-check_code reboot 1 "dom0 rebooted" X86_DOM0_ARGS="demo.shutdown=reboot demo.work=20" &
-check_code crash 1 "dom0 crashed" X86_DOM0_ARGS="demo.shutdown=crash demo.work=20" &
-check_code nodom0 3 "no dom0: the hypervisor halts" X86_DOM0= &
+(
+    check_code reboot 1 "dom0 rebooted" X86_SMP=1 X86_DOM0_ARGS="demo.shutdown=reboot demo.work=20"
+    check_code crash 1 "dom0 crashed, noreboot" X86_SMP=1 X86_DOM0_ARGS="demo.shutdown=crash demo.work=20" \
+        X86_RUN_CMDLINE="console=com1 com1=115200,8n1 loglvl=all dom0_mem=128M noreboot"
+    check_code nodom0 3 "no dom0: the hypervisor halts" X86_SMP=1 X86_DOM0=
+)
 wait
 for name in $names; do
     v=$(cat "$OUT/$name.verdict" 2>/dev/null)
@@ -128,9 +133,11 @@ grep -q '^Hardware domain 0 shut down: reason 1$' "$OUT/reboot.log.txt" ||
     fail "the reboot run did not shut dom0 down with reason 1"
 grep -q '^Hardware domain 0 shut down: reason 3$' "$OUT/crash.log.txt" ||
     fail "the crash run did not shut dom0 down with reason 3"
+grep -q 'noreboot given, halting machine' "$OUT/crash.log.txt" ||
+    fail "the crash run with noreboot did not halt the machine"
 grep -q '^Nothing more to do yet: system halted\.' "$OUT/nodom0.log.txt" ||
     fail "the run without dom0 did not halt with nothing to do"
 
-echo "PASS: make run ARCH=x86_64: BIOS exit 0 in $bios_secs s ($summary); $uefi, exit codes reboot 1, crash 1, no dom0 3 (side by side, $((SECONDS - t0)) s)"
+echo "PASS: make run ARCH=x86_64: BIOS exit 0 in $bios_secs s ($summary); $uefi, exit codes reboot 1, crash (noreboot) 1, no dom0 3 (alongside, $((SECONDS - t0)) s)"
 rm -rf "$OUT"
 exit 0
