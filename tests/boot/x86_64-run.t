@@ -26,6 +26,8 @@ cd "$TOP" || exit 1
 
 OUT=$BUILD/tests/x86_64-run.$$
 LIMIT=${BOOT_TIMEOUT:-50}
+# OVMF alone takes 10-40 s under TCG, depending on the load.
+UEFI_LIMIT=${UEFI_BOOT_TIMEOUT:-120}
 OVMF_CODE=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
 
 skip() { echo "SKIP: $*"; rm -rf "$OUT"; exit 77; }
@@ -45,11 +47,12 @@ mkdir -p "$OUT" || exit 1
 
 # run NAME MAKE-VARIABLES...: `make run ARCH=x86_64`; sets RC and LOG.
 run() {
-    local name=$1
+    local name=$1 limit=$LIMIT
     shift
+    case " $* " in *" X86_FIRMWARE=uefi "*) limit=$UEFI_LIMIT ;; esac
     LOG=$OUT/$name.log
-    timeout --kill-after=5 $((LIMIT + 20)) \
-        make -s --no-print-directory run ARCH=x86_64 X86_RUN_TIMEOUT="$LIMIT" \
+    timeout --kill-after=5 $((limit + 20)) \
+        make -s --no-print-directory run ARCH=x86_64 X86_RUN_TIMEOUT="$limit" \
             X86_RUN_ISO="$OUT/$name.iso" X86_RUN_VARS="$OUT/$name.vars.fd" "$@" \
         </dev/null >"$LOG" 2>&1
     RC=$?
