@@ -2,7 +2,8 @@
 #
 #   make [ARCH=arm64|x86_64]            build build/$(ARCH)/ images (defconfig if unconfigured)
 #   make ARCH=... defconfig|menuconfig  configure (python3-kconfiglib)
-#   make run [ARCH=...]                 boot the image in QEMU (default dom0 once there is one)
+#   make run [ARCH=...]                 boot the image in QEMU with the demo dom0; the exit
+#                                       status says how dom0 ended (0: it powered off)
 #   make check                          build both architectures and run every test
 #   make clean | distclean
 #
@@ -105,8 +106,9 @@ AFLAGS  = -D__ASSEMBLY__ -MMD -MP -g $(CPPFLAGS) $(ARCH_AFLAGS)
 # pattern rules: their prerequisite lists are expanded where they stand.
 $(O)/include/generated/compile.h: FORCE
 	@mkdir -p $(dir $@)
-	@printf '#define HV_COMPILER "%s"\n' "$$($(CC) --version | head -n1)" > $@.tmp
-	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+	@# A private temporary: several makes (parallel `make run`s) may do this at once.
+	@t=$@.$$$$.tmp; printf '#define HV_COMPILER "%s"\n' "$$($(CC) --version | head -n1)" > $$t && \
+	    { cmp -s $$t $@ && rm -f $$t || mv $$t $@; }
 GENERATED_HEADERS += $(O)/include/generated/compile.h
 
 $(O)/obj/%.o: %.c $(GENERATED_HEADERS)
@@ -130,6 +132,8 @@ all: $(ARCH_IMAGES) $(GENERATED_HEADERS)
 deps:
 	@sh scripts/deps.sh
 
+# arm64: QEMU's loader or U-Boot (xen/arch/arm/build.mk); x86_64: GRUB 2 on
+# SeaBIOS or OVMF (xen/arch/x86/build.mk, X86_FIRMWARE=uefi).
 run: deps
 	$(MAKE) ARCH=$(ARCH) all
 	$(MAKE) ARCH=$(ARCH) arch-run
@@ -147,4 +151,4 @@ distclean:
 	rm -rf build
 
 help:
-	@sed -n '2,10p' Makefile
+	@sed -n '2,11p' Makefile

@@ -1,12 +1,15 @@
 /*
- * demo-dom0: what `make run` boots as domain 0.  vCPU 0 greets, asks the
- * hypervisor who it is (xen_version), starts every other vCPU with PSCI
- * CPU_ON; then all of them search for primes for a while, each noticing
- * which other vCPUs made progress while it was running itself (proof that
- * they ran at the same time, on different physical CPUs), report, and
- * vCPU 0 shuts the domain down with SCHEDOP_shutdown.
+ * demo-dom0: what `make run` boots as domain 0, the same flow on arm64 and
+ * x86_64.  vCPU 0 greets, asks the hypervisor who it is (xen_version),
+ * starts every other vCPU (arm64: PSCI CPU_ON; x86_64: VCPUOP_initialise +
+ * VCPUOP_up where offered); the architecture may show its event channels
+ * (x86_64: VIRQ_TIMER and an IPI delivered as upcall interrupts); then all
+ * vCPUs search for primes for a while, each noticing which other vCPUs made
+ * progress while it was running itself (proof that they ran at the same
+ * time, on different physical CPUs), report, and vCPU 0 shuts the domain
+ * down with SCHEDOP_shutdown.
  *
- * Options (the kernel command line, /chosen/bootargs):
+ * Options (the kernel command line):
  *   demo.shutdown=poweroff|reboot|crash   the shutdown reason (poweroff)
  *   demo.work=MS                          how long each vCPU works (300)
  *   demo.vcpus=N                          use at most N vCPUs (all)
@@ -16,14 +19,7 @@
 #include <public/version.h>
 #include <public/sched.h>
 
-#define PSCI_CPU_OFF        0x84000002ul
-#define PSCI_CPU_ON64       0xc4000003ul
-#define PSCI_SUCCESS        0
-
-#define READ_SYSREG(r) ({ unsigned long v_; __asm__ volatile("mrs %0, " #r : "=r"(v_)); v_; })
-
-/* With the MMU off all memory is Device memory: ordered, uncached; fence anyway. */
-#define barrier()   __asm__ volatile("dmb sy" ::: "memory")
+#define barrier()   demo_arch_barrier()
 
 /* Shared between vCPUs: each one writes only its own slots. */
 static volatile unsigned int up[DEMO_MAX_VCPUS];
@@ -34,17 +30,11 @@ static volatile unsigned long primes_found[DEMO_MAX_VCPUS];
 static volatile unsigned int go;
 static unsigned int nr_vcpus;
 static unsigned long work_ms = 300;
-static unsigned long cntfrq;
-
-static unsigned long now_ticks(void)
-{
-    __asm__ volatile("isb" ::: "memory");
-    return READ_SYSREG(cntvct_el0);
-}
+static unsigned long hz;
 
 static unsigned long ticks_to_ms(unsigned long t)
 {
-    return cntfrq ? t / (cntfrq / 1000) : 0;
+    return hz >= 1000 ? t / (hz / 1000) : 0;
 }
 
 static long sched_op(int cmd, void *arg)
@@ -58,12 +48,6 @@ static void yield(void)
     sched_op(SCHEDOP_yield, NULL);
 }
 
-/* The MPIDR affinity of vCPU `id`, as the hypervisor numbers them. */
-static unsigned long vcpu_mpidr(unsigned int id)
-{
-    return ((unsigned long)(id / 16) << 8) | (id % 16);
-}
-
 static const char *reason_name(unsigned int reason)
 {
     switch (reason) {
@@ -74,7 +58,7 @@ static const char *reason_name(unsigned int reason)
     }
 }
 
-DEMO_NORETURN static void shutdown(unsigned int reason)
+void demo_shutdown(unsigned int reason)
 {
     struct sched_shutdown s = { .reason = reason };
     long rc;
@@ -82,17 +66,7 @@ DEMO_NORETURN static void shutdown(unsigned int reason)
     demo_printf("demo-dom0: shutting down: SCHEDOP_shutdown(%s)\n", reason_name(reason));
     rc = sched_op(SCHEDOP_shutdown, &s);
     demo_printf("demo-dom0: FAIL: still running after SCHEDOP_shutdown (%ld)\n", rc);
-    for (;;)
-        __asm__ volatile("wfi");
-}
-
-void demo_exception(unsigned long vector, unsigned long esr, unsigned long elr,
-                    unsigned long far)
-{
-    demo_printf("demo-dom0: FAIL: unexpected exception (vector %lu, ESR 0x%lx, ELR 0x%lx, "
-                "FAR 0x%lx) on MPIDR 0x%lx\n", vector, esr, elr, far,
-                READ_SYSREG(mpidr_el1) & 0xffffff);
-    shutdown(SHUTDOWN_crash);
+    demo_arch_halt();
 }
 
 /* ------------------------------------------------------------ the work */
@@ -131,8 +105,8 @@ static void list_vcpus(char *buf, size_t size, unsigned long mask)
  */
 static void work(unsigned int id)
 {
-    unsigned long start = now_ticks(), end = start + work_ms * (cntfrq / 1000);
-    unsigned long close = cntfrq / 2000;            /* 0.5 ms */
+    unsigned long start = demo_arch_ticks(), end = start + work_ms * (hz / 1000);
+    unsigned long close = hz / 2000;                /* 0.5 ms */
     unsigned long last[DEMO_MAX_VCPUS], prev = start, n, tested = 0, primes = 0, largest = 0;
     unsigned long seen = 0;
     char list[64];
@@ -141,7 +115,7 @@ static void work(unsigned int id)
         last[j] = progress[j];
     n = 3 + 2ul * id;
     for (;;) {
-        unsigned long t = now_ticks();
+        unsigned long t = demo_arch_ticks();
 
         if (t >= end)
             break;
@@ -166,37 +140,34 @@ static void work(unsigned int id)
     list_vcpus(list, sizeof(list), seen);
     demo_printf("demo-dom0: vCPU%u: tested %lu numbers in %lu ms, %lu primes (largest %lu); "
                 "saw vCPUs %s running at the same time\n",
-                id, tested, ticks_to_ms(now_ticks() - start), primes, largest, list);
+                id, tested, ticks_to_ms(demo_arch_ticks() - start), primes, largest, list);
 }
 
 /* ------------------------------------------------------------ vCPUs */
 
-void demo_secondary(unsigned long id)
+void demo_secondary(unsigned int id)
 {
     up[id] = 1;
     barrier();
-    demo_printf("demo-dom0: vCPU%lu: up (MPIDR 0x%lx)\n", id, READ_SYSREG(mpidr_el1) & 0xffffff);
+    demo_arch_vcpu_hello(id);
     while (!go)
         yield();
     barrier();
-    work((unsigned int)id);
+    work(id);
     barrier();
     done[id] = 1;
     barrier();
-    demo_smccc(PSCI_CPU_OFF, 0, 0, 0);
-    demo_printf("demo-dom0: FAIL: vCPU%lu: PSCI CPU_OFF returned\n", id);
-    for (;;)
-        __asm__ volatile("wfi");
+    demo_arch_vcpu_off(id);
 }
 
 /* Wait (yielding) until every started vCPU has set its flag; false on timeout. */
 static bool wait_all(volatile unsigned int *flag, unsigned int first, unsigned long ms)
 {
-    unsigned long deadline = now_ticks() + ms * (cntfrq / 1000);
+    unsigned long deadline = demo_arch_ticks() + ms * (hz / 1000);
 
     for (unsigned int i = first; i < nr_vcpus; i++) {
         while (!flag[i]) {
-            if (now_ticks() > deadline)
+            if (demo_arch_ticks() > deadline)
                 return false;
             yield();
         }
@@ -248,18 +219,17 @@ static void parse_options(const char *s, struct options *o)
     }
 }
 
-void demo_main(unsigned long dtb)
+void demo_run(unsigned long boot_arg)
 {
     struct options opt = { .reason = SHUTDOWN_poweroff, .vcpus = DEMO_MAX_VCPUS };
     xen_extraversion_t extra;
-    struct demo_dt dt;
+    struct demo_boot b;
     unsigned long total = 0, pairs = 0;
     unsigned int started = 1;
     long ver;
 
-    cntfrq = READ_SYSREG(cntfrq_el0);
-    demo_printf("demo-dom0: hello from an arm64 dom0 (vCPU0 at EL%lu, MPIDR 0x%lx)\n",
-                (READ_SYSREG(CurrentEL) >> 2) & 3, READ_SYSREG(mpidr_el1) & 0xffffff);
+    hz = demo_arch_tick_hz();
+    demo_arch_hello();
 
     ver = demo_hypercall(__HYPERVISOR_xen_version, XENVER_version, 0, 0, 0, 0);
     memset(extra, 0, sizeof(extra));
@@ -270,27 +240,25 @@ void demo_main(unsigned long dtb)
     demo_printf("demo-dom0: the hypervisor says Xen %ld.%ld%s\n",
                 ver >> 16, ver & 0xffff, extra);
 
-    demo_fdt_scan(dtb, &dt);
-    if (dt.error)
-        demo_printf("demo-dom0: device tree at 0x%lx unusable (%s): one vCPU, defaults\n",
-                    dtb, dt.error);
-    parse_options(dt.bootargs, &opt);
-    nr_vcpus = dt.nr_cpus ? dt.nr_cpus : 1;
+    demo_arch_boot_info(boot_arg, &b);
+    parse_options(b.bootargs, &opt);
+    nr_vcpus = b.nr_cpus ? b.nr_cpus : 1;
     if (nr_vcpus > opt.vcpus)
         nr_vcpus = (unsigned int)opt.vcpus;
     if (nr_vcpus > DEMO_MAX_VCPUS)
         nr_vcpus = DEMO_MAX_VCPUS;
-    demo_printf("demo-dom0: command line \"%s\"; %u vCPUs in the device tree, using %u, "
-                "%lu ms of work each\n", dt.bootargs, dt.nr_cpus, nr_vcpus, work_ms);
+    demo_printf("demo-dom0: command line \"%s\"; %u vCPUs %s, using %u, "
+                "%lu ms of work each\n", b.bootargs, b.nr_cpus, b.cpus_from, nr_vcpus, work_ms);
 
     up[0] = 1;
     for (unsigned int i = 1; i < nr_vcpus; i++) {
-        unsigned long rc = demo_smccc(PSCI_CPU_ON64, vcpu_mpidr(i),
-                                      (unsigned long)demo_secondary_entry, i);
+        const char *why = "?";
+        bool fatal = true;
+        long rc = demo_arch_start_vcpu(i, &why, &fatal);
 
-        if (rc != PSCI_SUCCESS) {
-            demo_printf("demo-dom0: FAIL: PSCI CPU_ON of vCPU%u (MPIDR 0x%lx): %ld\n",
-                        i, vcpu_mpidr(i), (long)rc);
+        if (rc) {
+            demo_printf("demo-dom0: %scannot start vCPU%u: %s (%ld); carrying on with %u\n",
+                        fatal ? "FAIL: " : "", i, why, rc, i);
             nr_vcpus = i;
             break;
         }
@@ -298,9 +266,11 @@ void demo_main(unsigned long dtb)
     }
     if (!wait_all(up, 1, 5000))
         demo_printf("demo-dom0: FAIL: not every vCPU came up\n");
+
+    demo_arch_events();
+
     demo_printf("demo-dom0: %u of %u vCPUs up; working for %lu ms\n",
                 started, nr_vcpus, work_ms);
-
     barrier();
     go = 1;
     barrier();
@@ -317,5 +287,5 @@ void demo_main(unsigned long dtb)
     }
     demo_printf("demo-dom0: all %u vCPUs done: %lu primes in total; %lu pair(s) of vCPUs "
                 "seen running at the same time\n", nr_vcpus, total, pairs);
-    shutdown(opt.reason);
+    demo_shutdown(opt.reason);
 }

@@ -8,8 +8,10 @@
  * toolstack (any domain the default XSM policy lets act on the target:
  * the control domain) may set and read those and the monitor ring.
  * Everything else, including indexes past HVM_NR_PARAMS, is -EINVAL.
- * The x86 lists (guest-settable parameters with side effects) come with
- * the x86 port; until then x86 guests get the same rules.
+ * On x86 (Xen's arch/x86/hvm/hvm.c) a domain may also set its own
+ * callback (how its upcall is delivered) and its store and console event
+ * channels; the rest of the x86 list (VM86 TSS, ACPI I/O ports, ...) is
+ * not kept here and stays -EINVAL.
  */
 #include "hypercall_env.h"
 #include <public/hvm/params.h>
@@ -18,11 +20,18 @@
 static int set_param_allowed(const struct domain *d, uint32_t index)
 {
     switch (index) {
+#ifdef CONFIG_X86
     case HVM_PARAM_CALLBACK_IRQ:
-    case HVM_PARAM_STORE_PFN:
     case HVM_PARAM_STORE_EVTCHN:
-    case HVM_PARAM_CONSOLE_PFN:
     case HVM_PARAM_CONSOLE_EVTCHN:
+        return 0;
+#else
+    case HVM_PARAM_CALLBACK_IRQ:
+    case HVM_PARAM_STORE_EVTCHN:
+    case HVM_PARAM_CONSOLE_EVTCHN:
+#endif
+    case HVM_PARAM_STORE_PFN:
+    case HVM_PARAM_CONSOLE_PFN:
     case HVM_PARAM_MONITOR_RING_PFN:
         /* For the toolstack only. */
         return d == current->domain ? -EPERM : 0;

@@ -1000,12 +1000,21 @@ static void test_hvm_op(void)
         CHECK(got_value() == 0x1000 + i, "d1 reads param %u", rw[i]);
         put_param(1, rw[i], 0);
         CHECK_RC(HVM(HVMOP_get_param, G(0)), 0);
-        put_param(DOMID_SELF, rw[i], 5);
-        CHECK_RC(HVM(HVMOP_set_param, G(0)), -EPERM);
-        put_param(1, rw[i], 5);
-        CHECK_RC(HVM(HVMOP_set_param, G(0)), -EPERM);
+#ifdef CONFIG_X86
+        /* x86: the callback and the two event channels are the guest's own to set */
+        bool own = rw[i] == HVM_PARAM_CALLBACK_IRQ || rw[i] == HVM_PARAM_STORE_EVTCHN ||
+                   rw[i] == HVM_PARAM_CONSOLE_EVTCHN;
+#else
+        bool own = false;
+#endif
+        put_param(DOMID_SELF, rw[i], own ? 0x2000 + i : 5);
+        CHECK_RC(HVM(HVMOP_set_param, G(0)), own ? 0 : -EPERM);
+        CHECK(domU.hvm_params[rw[i]] == (own ? 0x2000 + i : 0x1000 + i),
+              "param %u after a self-set", rw[i]);
+        put_param(1, rw[i], own ? 0x1000 + i : 5);         /* by id: the same rules */
+        CHECK_RC(HVM(HVMOP_set_param, G(0)), own ? 0 : -EPERM);
     }
-    CHECK(domU.hvm_params[HVM_PARAM_CALLBACK_IRQ] == 0x1000, "self-sets changed nothing");
+    CHECK(domU.hvm_params[HVM_PARAM_CALLBACK_IRQ] == 0x1000, "refused self-sets changed nothing");
     /* the monitor ring: toolstack only, both ways */
     put_param(DOMID_SELF, HVM_PARAM_MONITOR_RING_PFN, 0);
     CHECK_RC(HVM(HVMOP_get_param, G(0)), -EPERM);
