@@ -26,7 +26,7 @@ fi
 
 objs=()
 for src in tests/unit/fake_arch/fake_arch.c xen/common/page_alloc.c xen/common/boot_info.c \
-           xen/common/memory.c xen/common/hypercall_stubs.c; do
+           xen/common/memory.c xen/common/hypercall_stubs.c xen/xsm/xsm_core.c xen/xsm/dummy.c; do
     obj=$OUT/$(basename "$src" .c).o
     # The test supplies (or leaves to memory.c's weak default) the hook the
     # real allocator now defines.
