@@ -4,7 +4,8 @@
  * (a domU's console_io is refused by a release Xen), so it talks to dom0
  * only through one granted page and one interdomain event channel, and
  * tells how it ended through its shutdown code: poweroff when dom0's
- * reply arrived, 0x80 | step when a step failed, crash on an exception.
+ * reply arrived, 0x80 | step when a step failed, crash on an exception
+ * (which dom0 provokes on purpose with GT_DOMU_MODE_FAULT).
  */
 #include "gt-xen.h"
 #include "gt-domu.h"
@@ -13,7 +14,7 @@
 #include <public/event_channel.h>
 
 void domu_main(uint64_t dom0_port, uint64_t ref, uint64_t gnttab_gfn, uint64_t nonce,
-               uint64_t dom0_id);
+               uint64_t dom0_id, uint64_t mode);
 void domu_trap(uint64_t esr, uint64_t elr, uint64_t far) __attribute__((noreturn));
 
 static struct gt_domu_page page __attribute__((aligned(4096)));
@@ -58,7 +59,7 @@ static void fail(enum gt_domu_step step)
 }
 
 void domu_main(uint64_t dom0_port, uint64_t ref, uint64_t gnttab_gfn, uint64_t nonce,
-               uint64_t dom0_id)
+               uint64_t dom0_id, uint64_t mode)
 {
     static struct xen_add_to_physmap xatp;
     static struct evtchn_bind_interdomain bind;
@@ -67,6 +68,10 @@ void domu_main(uint64_t dom0_port, uint64_t ref, uint64_t gnttab_gfn, uint64_t n
     uint64_t deadline;
     const char *s = GT_DOMU_TEXT;
     unsigned int i;
+
+    /* The hypervisor injects an abort; our vectors turn it into a crash. */
+    if (mode == GT_DOMU_MODE_FAULT)
+        (void)*(volatile uint32_t *)GT_DOMU_HOLE;
 
     /* Frame 0 of our grant table, where dom0 said. */
     xatp.domid = DOMID_SELF;

@@ -17,8 +17,11 @@
  * Entry registers (AArch64, EL1h, MMU off):
  *   x0 = dom0's unbound port, x1 = the grant ref to use, x2 = the gfn where
  *   the domU maps frame 0 of its grant table, x3 = a nonce for this cycle,
- *   x4 = dom0's domain id.
+ *   x4 = dom0's domain id, x5 = GT_DOMU_MODE_*.
  */
+#define GT_DOMU_MODE_TALK   0               /* the conversation */
+#define GT_DOMU_MODE_FAULT  1               /* load from GT_DOMU_HOLE first */
+#define GT_DOMU_HOLE        0xc0000000ul    /* nothing there in a domU */
 
 /* Shutdown codes the domU uses besides poweroff (success) and crash. */
 #define GT_DOMU_FAIL_BASE   0x80u           /* 0x80 | step that failed */
