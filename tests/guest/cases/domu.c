@@ -26,7 +26,7 @@
 #if GT_ARCH_ARM
 
 #if !__has_include(<public/errno.h>)
-enum { XEN_ESRCH = 3, XEN_EAGAIN = 11, XEN_EEXIST = 17 };
+enum { XEN_ESRCH = 3, XEN_EAGAIN = 11, XEN_EBUSY = 16, XEN_EEXIST = 17 };
 #endif
 #ifndef XEN_ERESTART
 #define XEN_ERESTART 85
@@ -263,6 +263,7 @@ static struct vcpu_guest_context vctx;
 static bool create(struct cycle *c)
 {
     struct xen_domctl_createdomain *cd = &dc.u.createdomain;
+    long rc;
 
     domctl_clear();
     cd->flags = XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap;
@@ -287,6 +288,16 @@ static bool create(struct cycle *c)
     dc.u.max_vcpus.max = 1;
     if (!EXPECT_EQ(domctl(XEN_DOMCTL_max_vcpus, c->dom), 0))
         return false;
+    if (c->verbose) {
+        /* A new Arm domain is AArch32 until the builder says otherwise. */
+        memset(&vctx, 0, sizeof(vctx));
+        vctx.user_regs.cpsr = PSR_GUEST64_INIT;
+        domctl_clear();
+        set_xen_guest_handle(dc.u.vcpucontext.ctxt, &vctx);
+        rc = domctl(XEN_DOMCTL_setvcpucontext, c->dom);
+        SAY("  setvcpucontext with an AArch64 cpsr before set_address_size: %ld\n", rc);
+        EXPECT_EQ(rc, -XEN_EINVAL);
+    }
     domctl_clear();
     dc.u.address_size.size = 64;
     if (!EXPECT_EQ(domctl(XEN_DOMCTL_set_address_size, c->dom), 0))
@@ -318,6 +329,14 @@ static bool load(struct cycle *c)
     SAY("  populate_physmap: %ld of %u pages at 0x%lx\n", rc, GT_DOMU_RAM_PAGES, GT_DOMU_BASE);
     if (!EXPECT_EQ(rc, GT_DOMU_RAM_PAGES))
         return false;
+    if (c->verbose) {
+        /* The width is fixed once the domain owns memory, even to the same value. */
+        domctl_clear();
+        dc.u.address_size.size = 64;
+        rc = domctl(XEN_DOMCTL_set_address_size, c->dom);
+        SAY("  set_address_size(64) with memory: %ld\n", rc);
+        EXPECT_EQ(rc, -XEN_EBUSY);
+    }
 
     /* Only the pages the image occupies: each mapping costs a TLB flush. */
     for (unsigned int i = 0; i < c->map_pages; i++) {
