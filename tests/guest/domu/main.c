@@ -72,6 +72,9 @@ void domu_main(uint64_t dom0_port, uint64_t ref, uint64_t gnttab_gfn, uint64_t n
     /* The hypervisor injects an abort; our vectors turn it into a crash. */
     if (mode == GT_DOMU_MODE_FAULT)
         (void)*(volatile uint32_t *)GT_DOMU_HOLE;
+    /* Until dom0 destroys us. */
+    while (mode == GT_DOMU_MODE_SPIN)
+        gt_hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0, 0, 0);
 
     /* Frame 0 of our grant table, where dom0 said. */
     xatp.domid = DOMID_SELF;

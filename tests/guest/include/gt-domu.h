@@ -21,6 +21,7 @@
  */
 #define GT_DOMU_MODE_TALK   0               /* the conversation */
 #define GT_DOMU_MODE_FAULT  1               /* load from GT_DOMU_HOLE first */
+#define GT_DOMU_MODE_SPIN   2               /* yield forever */
 #define GT_DOMU_HOLE        0xc0000000ul    /* nothing there in a domU */
 
 /* Shutdown codes the domU uses besides poweroff (success) and crash. */
