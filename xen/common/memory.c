@@ -568,6 +568,11 @@ static int guest_remove_page(struct domain *d, xen_pfn_t gfn)
     pg = mfn_eq(mfn, INVALID_MFN) ? NULL : mfn_to_page(mfn);
     if (!pg)
         return -EINVAL;
+    /* d's shared_info (a hypervisor page Xen counts as d's): unmapped only. */
+    if (mfn_eq(mfn, d->shared_info_mfn)) {
+        rc = p2m_remove_page(d, _gfn(gfn), mfn);
+        return rc != -ENOENT ? rc : -EINVAL;
+    }
     if (!get_page(pg, d))
         return -ENXIO;
     /* Only the remover that actually cleared the entry frees the page. */
@@ -694,6 +699,12 @@ static long remove_from_physmap(XEN_GUEST_HANDLE_PARAM(void) arg)
         rc = p2m_remove_page(d, _gfn(x.gpfn), mfn);
         break;
     case p2m_ram_rw:
+        /* shared_info is d's for Xen; ours keeps it outside get_page()'s reach. */
+        if (mfn_eq(mfn, d->shared_info_mfn)) {
+            rc = p2m_remove_page(d, _gfn(x.gpfn), mfn);
+            break;
+        }
+        /* fall through */
     case p2m_ram_ro:
     case p2m_grant_map_rw:
     case p2m_grant_map_ro:
