@@ -49,7 +49,7 @@ else
     OURS_MAKE="make ARCH=x86_64"
     DEBARCH=amd64
 fi
-BOOT_TIMEOUT=${GUEST_BOOT_TIMEOUT:-90}    # the main run (real Xen: ~10 s with the 53 domU cycles, 30-40 s on a loaded host; x86 UEFI ~7 s)
+BOOT_TIMEOUT=${GUEST_BOOT_TIMEOUT:-90}    # the main run (real Xen: ~10 s with the 54 domU cycles, 30-40 s on a loaded host; x86 UEFI ~7 s)
 FINAL_TIMEOUT=${GUEST_FINAL_TIMEOUT:-60}  # a shutdown-reason run (real Xen: <= ~7 s, more on a loaded host)
 HALT_MSG="Nothing more to do yet: system halted."
 # x86 has no firmware-independent power-off: a hypervisor halts the CPUs

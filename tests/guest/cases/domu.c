@@ -244,6 +244,7 @@ struct cycle {
     domid_t dom;                /* 0 until created */
     evtchn_port_t port;         /* dom0's end, 0 if none */
     unsigned int map_pages;     /* pages of the image, mapped into dom0 */
+    bool destroy_mapped;        /* destroy before unmapping the grant */
     bool foreign_mapped, grant_mapped;
     grant_handle_t handle;
     unsigned int destroy_calls;
@@ -252,6 +253,7 @@ struct cycle {
 };
 
 static evtchn_port_t virq_port;         /* VIRQ_DOM_EXC, 0 if not ours */
+static int64_t free_warm;               /* after cycle 1, settled */
 
 static xen_pfn_t pfns[GT_DOMU_RAM_PAGES];
 static xen_ulong_t idxs[GT_DOMU_RAM_PAGES];
@@ -531,21 +533,28 @@ static bool wait_shutdown(struct cycle *c, unsigned int want)
 }
 
 /* Undo whatever the cycle got to; true if the domain is gone. */
-static bool teardown(struct cycle *c)
+static bool unmap_grant(struct cycle *c)
 {
     static struct gnttab_unmap_grant_ref uop;
+    bool ok = true;
+
+    memset(&uop, 0, sizeof(uop));
+    uop.host_addr = GRANT_GFN * GT_PAGE_SIZE;
+    uop.handle = c->handle;
+    uop.status = 99;
+    ok &= EXPECT_EQ(gnttab_op(GNTTABOP_unmap_grant_ref, &uop, 1), 0);
+    ok &= EXPECT_EQ(uop.status, GNTST_okay);
+    c->grant_mapped = false;
+    return ok;
+}
+
+static bool teardown(struct cycle *c)
+{
     static struct xen_remove_from_physmap rm;
     bool ok = true;
 
-    if (c->grant_mapped) {
-        memset(&uop, 0, sizeof(uop));
-        uop.host_addr = GRANT_GFN * GT_PAGE_SIZE;
-        uop.handle = c->handle;
-        uop.status = 99;
-        ok &= EXPECT_EQ(gnttab_op(GNTTABOP_unmap_grant_ref, &uop, 1), 0);
-        ok &= EXPECT_EQ(uop.status, GNTST_okay);
-        c->grant_mapped = false;
-    }
+    if (c->grant_mapped && !c->destroy_mapped)
+        ok &= unmap_grant(c);
     if (c->foreign_mapped) {
         for (unsigned int i = 0; i < c->map_pages; i++) {
             rm.domid = DOMID_SELF;
@@ -571,6 +580,25 @@ static bool teardown(struct cycle *c)
         } while ((rc == -XEN_ERESTART || rc == -XEN_EAGAIN) && c->destroy_calls < 100000);
         SAY("  destroydomain: %ld after %u call(s)\n", rc, c->destroy_calls);
         ok &= EXPECT_EQ(rc, 0);
+        if (c->grant_mapped) {
+            volatile struct gt_domu_page *p =
+                (volatile struct gt_domu_page *)(uintptr_t)(GRANT_GFN * GT_PAGE_SIZE);
+            long rc2;
+
+            for (unsigned int i = 0; i < 20; i++)
+                yield();
+            flags = 0;
+            rc2 = domain_flags(c->dom, &flags);
+            SAY("  with its page still mapped by dom0: getdomaininfo %ld, flags 0x%x, "
+                "page magic 0x%x, free pages %lld\n", rc2, flags, p->magic,
+                (long long)free_pages());
+            EXPECT_XEQ(p->magic, GT_DOMU_HELLO);
+            /* Listed and dying until the last reference goes; its RAM is back already. */
+            ok &= EXPECT_EQ(rc2, 0);
+            ok &= EXPECT_TRUE(flags & XEN_DOMINF_dying);
+            ok &= EXPECT_LE(free_warm - free_pages(), 64);
+            ok &= unmap_grant(c);
+        }
         /* The last references go a little later (Xen: RCU). */
         while (domain_flags(c->dom, &flags) == 0) {
             if (ticks() - t0 > 2 * tick_hz()) {
@@ -630,7 +658,6 @@ static bool run_cycle(struct cycle *c)
 
 /* ---- the tests ------------------------------------------------------------ */
 
-static int64_t free_warm;               /* after cycle 1, settled */
 static bool first_ok;
 
 /*
@@ -745,6 +772,24 @@ GT_TEST(domu_cycles, "domu.cycles_free_pages")
     now = settled_free_pages(free_warm);
     gt_printf("  free pages: %lld after the first cycle, %lld after %u more\n",
               (long long)free_warm, (long long)now, done);
+    EXPECT_EQ(now, free_warm);
+}
+
+/*
+ * dom0 destroys the domU while it still maps the granted page: the page
+ * stays readable, and everything is back once dom0 unmaps it.
+ */
+GT_TEST(domu_destroy_mapped, "domu.destroy_with_grant_mapped")
+{
+    struct cycle c = { .verbose = true, .destroy_mapped = true, .nonce = 0x4000 };
+    int64_t now;
+
+    if (!first_ok)
+        gt_skip("the first cycle did not work");
+    EXPECT_TRUE(run_cycle(&c));
+    now = settled_free_pages(free_warm);
+    gt_printf("  free pages: %lld after the first cycle, %lld now\n", (long long)free_warm,
+              (long long)now);
     EXPECT_EQ(now, free_warm);
 }
 
