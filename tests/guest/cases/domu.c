@@ -6,7 +6,9 @@
  * setvcpucontext, unpause), then talks to it: the domU grants dom0 a page
  * and binds an interdomain channel to a port dom0 left unbound; dom0 maps
  * the grant, reads the domU's message, answers, and the domU powers off.
- * dom0 then destroys it and checks that every page came back, 50 times.
+ * dom0 then destroys it and checks that every page came back, 50 times
+ * more.  Then three variants: destroyed while dom0 still maps its page,
+ * destroyed while it runs, and a domU that takes an abort.
  *
  * The domU is domu/ (always AArch64), handed to dom0 as its ramdisk.  It
  * has no console: how it ended is its shutdown code (gt-domu.h).  Every
@@ -249,7 +251,6 @@ struct cycle {
     grant_handle_t handle;
     unsigned int destroy_calls;
     uint32_t shutdown_code;
-    int64_t free_after;
 };
 
 static evtchn_port_t virq_port;         /* VIRQ_DOM_EXC, 0 if not ours */
