@@ -545,11 +545,12 @@ int domain_kill_preemptible(struct domain *d, unsigned long budget)
         return 0;
 
     /*
-     * Frames go back now only if nobody but the creation reference and
-     * the caller's holds the domain (dying domains hand out no new
-     * references that reach memory), and not while we run on it.
+     * Frames go back now, whoever else still holds the domain (a grant
+     * mapping keeps it for its bookkeeping): as on Xen, a frame mapped
+     * elsewhere holds its own reference and goes when that is dropped.
+     * Not while we run on it.
      */
-    if (atomic_read(&d->refcnt) == 2 && !running_here(d)) {
+    if (!running_here(d)) {
         spin_lock_irqsave(&d->page_alloc_lock, flags);
         while (budget && (n = list_pop_front(&d->page_list)) != NULL) {
             struct page_info *p = list_entry(n, struct page_info, list);

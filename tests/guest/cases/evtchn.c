@@ -207,6 +207,7 @@ static void need_shinfo(void)
     if (map_shinfo_at(shinfo_page, 0) != 0)
         gt_skip("shared_info could not be mapped");
     shinfo_mapped = true;
+    gt_cfg.shared_info = shinfo_page;
 }
 
 /* Bit nr of a little-endian bitmap, byte by byte (works for any word size). */
@@ -324,6 +325,7 @@ GT_TEST(evtchn_shared_info, "evtchn.shared_info_map")
     memset(shinfo_page, 0x5a, sizeof(shinfo_page));
     ASSERT_EQ(map_shinfo_at(shinfo_page, 0), 0);
     shinfo_mapped = true;
+    gt_cfg.shared_info = shinfo_page;
 
     /* The frame now shows shared_info: nothing pending, nothing masked. */
     for (unsigned int i = 0; i < sizeof(shinfo_page); i++)

@@ -111,6 +111,8 @@ int arch_domain_create(struct domain *d, const struct xen_domctl_createdomain *c
     if (domain_is_idle(d))
         return 0;
 
+    /* AArch32 until the builder says otherwise (Xen's toolstack always does). */
+    a->is_32bit = true;
     a->gic_version = config ? config->arch.gic_version : XEN_DOMCTL_CONFIG_GIC_V3;
     a->nr_spis = config ? config->arch.nr_spis : 0;
     rc = p2m_init(d);
@@ -151,11 +153,11 @@ static uint64_t guest_hcr(const struct domain *d)
     return HCR_GUEST | (is_32bit_domain(d) ? 0 : HCR_EL2_RW);
 }
 
-void arch_domain_set_32bit(struct domain *d)
+void arch_domain_set_aarch32(struct domain *d, bool aarch32)
 {
     struct vcpu *v;
 
-    d->arch->is_32bit = true;
+    d->arch->is_32bit = aarch32;
     for_each_vcpu(d, v)
         if (v->arch) {
             v->arch->hcr = guest_hcr(d);

@@ -630,8 +630,7 @@ int arch_build_hardware_domain(struct boot_info *bi)
         printk("dom0: domain_create failed (error %d)\n", rc);
         return rc ? rc : -EINVAL;
     }
-    if (b->k.is_32bit)
-        arch_domain_set_32bit(b->d);
+    arch_domain_set_aarch32(b->d, b->k.is_32bit);
     for (unsigned int i = 0; i < b->nr_vcpus; i++) {
         if (!vcpu_create(b->d, i)) {
             printk("dom0: cannot create vCPU %u\n", i);

@@ -186,23 +186,12 @@ void arch_do_physinfo(struct xen_sysctl_physinfo *pi)
  */
 static long set_address_size(struct domain *d, uint32_t size)
 {
-    struct vcpu *v;
-
     if (size != 32 && size != 64)
         return -EINVAL;
     if (read_atomic(&d->tot_pages))
         return -EBUSY;
-    if (is_32bit_domain(d) == (size == 32))
-        return 0;
-    if (size == 32) {
-        arch_domain_set_32bit(d);
-        return 0;
-    }
-    d->arch->is_32bit = false;
-    for_each_vcpu(d, v) {
-        v->arch->hcr |= HCR_EL2_RW;
-        arch_vcpu_reset(v, 0, NULL, 0);
-    }
+    if (is_32bit_domain(d) != (size == 32))
+        arch_domain_set_aarch32(d, size == 32);
     return 0;
 }
 

@@ -105,10 +105,11 @@ unsigned int affinity_to_vcpu_id(uint64_t aff);
 bool is_32bit_domain(const struct domain *d);
 
 /*
- * Domain builders: make @d an AArch32 domain.  Call before the first
- * vCPU runs (it resets the mode of every vCPU created so far).
+ * Domain builders: make @d an AArch32 (or AArch64) domain.  New domains
+ * start AArch32, as on Xen.  Call before the first vCPU runs (it resets
+ * the mode of every vCPU created so far).
  */
-void arch_domain_set_32bit(struct domain *d);
+void arch_domain_set_aarch32(struct domain *d, bool aarch32);
 
 /*
  * Put a vCPU in its power-on state, ready to run at @entry (a Thumb
