@@ -340,8 +340,9 @@ void sched_destroy_vcpu(struct vcpu *v)
 
     if (!v->sched_priv)
         return;
-    if (placement_get(v, &p, true) && !cpumask_empty(&p.ran_on))
-        placement_print(v, &p);
+    /* Drop the record quietly: a toolstack creating and destroying domains
+     * in a loop would fill the console (dom0's is printed at shutdown). */
+    (void)placement_get(v, &p, true);
     lock = vcpu_sched_lock(v, &flags);
     BUG_ON(cpu_curr(v->processor) == v || read_atomic(&v->is_running));
     if (credit_on_runq(v))
