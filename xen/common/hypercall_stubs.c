@@ -159,11 +159,7 @@ long dep_sched_op_compat(int cmd, unsigned long arg)
 /* ------------------------------------------------------------ x86 HVM */
 
 #if defined(CONFIG_X86) && defined(CONFIG_HVM)
-long hvm_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
-{
-    (void)cmd; (void)arg;
-    return -ENOSYS;             /* ROADMAP 4/5: memory ops, HVM sub-op filter */
-}
+/* hvm_memory_op and hvm_grant_table_op: xen/arch/x86/hvm.c. */
 
 long hvm_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
@@ -189,13 +185,6 @@ long do_paging_domctl_cont(XEN_GUEST_HANDLE_PARAM(xen_domctl_t) u_domctl)
     return -ENOSYS;             /* ROADMAP 5: x86 paging domctl continuations */
 }
 
-#ifdef CONFIG_GRANT_TABLE
-long hvm_grant_table_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) uop, unsigned int count)
-{
-    (void)cmd; (void)uop; (void)count;
-    return -ENOSYS;             /* ROADMAP 4/5: grant tables, HVM sub-op filter */
-}
-#endif
 #endif /* CONFIG_X86 && CONFIG_HVM */
 
 #ifdef CONFIG_COMPAT
