@@ -240,6 +240,9 @@ static void vcpu_free(struct vcpu *v)
 {
     kill_timer(&v->singleshot_timer);
     evtchn_vcpu_destroy(v);
+    /* The reference VCPUOP_register_vcpu_info took on the guest's page. */
+    if (!mfn_eq(v->vcpu_info_mfn, INVALID_MFN))
+        put_page(mfn_to_page(v->vcpu_info_mfn));
     if (v->arch)
         arch_vcpu_destroy(v);
     sched_destroy_vcpu(v);

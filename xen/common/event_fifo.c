@@ -361,18 +361,25 @@ const struct evtchn_port_ops evtchn_port_ops_fifo = {
 /* ------------------------------------------------------------ guest pages */
 
 /*
- * A frame of d's RAM, reached through the direct map.  As for
- * register_vcpu_info, no reference is held on the page: nothing can take
- * RAM away from a domain yet (see docs/event-channels.md).
+ * A frame of d's RAM, reached through the direct map, with a page
+ * reference: the guest may give the frame back (decrease_reservation)
+ * while we still write events into it, and the page must not be reused
+ * before we let go (put_frame()).
  */
 static void *map_guest_frame(struct domain *d, uint64_t gfn, mfn_t *mfn)
 {
     p2m_type_t t;
 
     *mfn = p2m_lookup(d, _gfn(gfn), &t);
-    if (t != p2m_ram_rw || mfn_eq(*mfn, INVALID_MFN))
+    if (t != p2m_ram_rw || mfn_eq(*mfn, INVALID_MFN) || !get_page(mfn_to_page(*mfn), d))
         return NULL;
     return mfn_to_virt(*mfn);
+}
+
+static void put_frame(mfn_t mfn)
+{
+    if (!mfn_eq(mfn, INVALID_MFN))
+        put_page(mfn_to_page(mfn));
 }
 
 /* ------------------------------------------------------------ per vCPU */
@@ -413,6 +420,7 @@ static void fifo_vcpu_reset(struct vcpu *v)
         spin_unlock_irqrestore(&fv->queue[i].lock, flags);
     }
     write_atomic(&fv->control_block, NULL);
+    put_frame(fv->control_mfn);
     fv->control_mfn = INVALID_MFN;
 }
 
@@ -540,5 +548,7 @@ void evtchn_fifo_destroy(struct domain *d)
     if (!f)
         return;
     write_atomic(&d->evtchn_fifo, NULL);
+    for (unsigned int i = 0; i < EVTCHN_FIFO_MAX_PAGES; i++)
+        put_frame(f->array_mfn[i]);
     xfree(f);
 }

@@ -127,6 +127,9 @@ static int map_vcpu_info(struct vcpu *v, uint64_t gfn, unsigned int offset, bool
     mfn = p2m_lookup(d, _gfn(gfn), &t);
     if (t != p2m_ram_rw || mfn_eq(mfn, INVALID_MFN))
         return -EINVAL;
+    /* Held until the vCPU goes (vcpu_free()): the guest may free the frame. */
+    if (!get_page(mfn_to_page(mfn), d))
+        return -EINVAL;
 
     info = (struct vcpu_info *)((char *)mfn_to_virt(mfn) + offset);
     if (vcpu_info_is_placeholder(v)) {

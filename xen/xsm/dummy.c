@@ -236,6 +236,17 @@ static int dummy_claim_pages(struct domain *d)
     return xsm_default_action(XSM_PRIV, CALLER, d);
 }
 
+/* XENMEM_acquire_resource: the control domain, or d's device model. */
+static int dummy_domain_resource_map(struct domain *d)
+{
+    return xsm_default_action(XSM_DM_PRIV, CALLER, d);
+}
+
+static int dummy_get_vnumainfo(struct domain *d)
+{
+    return xsm_default_action(XSM_TARGET, CALLER, d);
+}
+
 /* ------------------------------------------------------------ other hypercalls */
 
 static int dummy_console_io(struct domain *d, int cmd)
@@ -329,6 +340,8 @@ const struct xsm_ops xsm_dummy_ops = {
     .remove_from_physmap        = dummy_remove_from_physmap,
     .map_gmfn_foreign           = dummy_map_gmfn_foreign,
     .claim_pages                = dummy_claim_pages,
+    .domain_resource_map        = dummy_domain_resource_map,
+    .get_vnumainfo              = dummy_get_vnumainfo,
 
     .console_io                 = dummy_console_io,
     .schedop_shutdown           = dummy_schedop_shutdown,

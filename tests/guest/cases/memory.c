@@ -1,21 +1,41 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * memory.c - HYPERVISOR_memory_op on Arm: the domain and machine queries
- * and the argument checks of XENMEM_add_to_physmap(_batch).  Mapping
- * shared_info itself is evtchn.c's business (it runs first and keeps the
- * page mapped); nothing here maps anything the later tests could notice.
- * x86 guests reach memory_op through Xen's HVM filter: x86-pvh.c covers
- * what they may use.
+ * memory.c - HYPERVISOR_memory_op on Arm, from dom0: the domain and
+ * machine queries, the argument checks of XENMEM_add_to_physmap(_batch),
+ * reservations on a direct-mapped dom0 (decrease_reservation unmaps a
+ * page but dom0 keeps it; populate_physmap maps it back), continuations,
+ * remove_from_physmap, and the refusals of acquire_resource and friends
+ * that dom0 can provoke on its own (mapping another domain's frames is
+ * acquire.c's).  Mapping shared_info itself is evtchn.c's business (it
+ * runs first and keeps the page mapped); every page unmapped here is
+ * mapped back before the test ends.  x86 guests reach memory_op through
+ * Xen's HVM filter: x86-pvh.c covers what they may use.
  */
 #include "gt-xen.h"
 #include <public/memory.h>
+
+/* Toolstack-only parts of public/memory.h (not visible to a guest build). */
+#define GT_XENMEM_get_sharing_freed_pages       18
+#define GT_XENMEM_get_sharing_shared_pages      19
+#define GT_XENMEM_claim_pages                   24
+#define GT_XENMEM_reserved_device_memory_map    27
+#define GT_XENMEM_RDM_ALL                       1
+
+/* struct xen_reserved_device_memory_map: the same layout for AArch64 and AArch32. */
+struct gt_rdm_map {
+    uint32_t flags;
+    uint32_t nr_entries;
+    uint64_t buffer;                    /* a guest handle: 8 bytes on Arm */
+    uint32_t dev;                       /* physdev_pci_device_t */
+    uint32_t pad;
+};
 
 #if GT_ARCH_ARM
 
 #if !__has_include(<public/errno.h>)
 enum {
-    XEN_ESRCH = 3, XEN_EDOM = 33, XEN_EOVERFLOW = 75, XEN_EILSEQ = 84,
-    XEN_EOPNOTSUPP = 95,
+    XEN_ESRCH = 3, XEN_EDOM = 33, XEN_EOVERFLOW = 75,
+    XEN_EILSEQ = 84, XEN_EOPNOTSUPP = 95,
 };
 #endif
 
@@ -47,8 +67,8 @@ static long add_to_physmap(unsigned long progress, domid_t dom, unsigned int spa
     return memory_op(XENMEM_add_to_physmap | PROGRESS(progress), &xatp);
 }
 
-/* Pages only these tests hand to the hypervisor. */
-static uint8_t scratch[2][4096] __attribute__((aligned(4096)));
+/* Pages only these tests hand to the hypervisor (or take away from themselves). */
+static uint8_t scratch[4][4096] __attribute__((aligned(4096)));
 
 /* dom0's RAM from the device tree: pages, and one past the highest frame. */
 static bool dom0_ram(uint64_t *pages, uint64_t *end_frame)
@@ -250,6 +270,312 @@ GT_TEST(memop_unknown, "memory_op.not_on_arm")
         EXPECT_EQ(memory_op(ops[i], scratch[0]), -XEN_ENOSYS);
         EXPECT_EQ(memory_op(ops[i] | PROGRESS(5), (void *)GT_UNMAPPED_ADDR), -XEN_ENOSYS);
     }
+}
+
+/* ------------------------------------------------------------ reservations */
+
+static struct xen_memory_reservation resv;
+
+static long reserve(unsigned int op, unsigned long progress, xen_pfn_t *list,
+                    unsigned long nr, unsigned int order, unsigned int flags, domid_t dom)
+{
+    set_xen_guest_handle(resv.extent_start, list);
+    resv.nr_extents = nr;
+    resv.extent_order = order;
+    resv.mem_flags = flags;
+    resv.domid = dom;
+    return memory_op(op | PROGRESS(progress), &resv);
+}
+
+static xen_pfn_t one_gfn[1];
+
+GT_TEST(memop_resv_refusals, "memory_op.reservation_refusals")
+{
+    static const unsigned int ops[] = {
+        XENMEM_increase_reservation, XENMEM_decrease_reservation, XENMEM_populate_physmap,
+    };
+
+    one_gfn[0] = gt_gfn_of(scratch[2]);
+    for (unsigned int i = 0; i < GT_ARRAY_SIZE(ops); i++) {
+        unsigned int op = ops[i];
+
+        /* Never an errno: a request that cannot start reports the progress it came with. */
+        EXPECT_EQ(memory_op(op, (void *)GT_UNMAPPED_ADDR), 0);
+        EXPECT_EQ(memory_op(op | PROGRESS(7), (void *)GT_UNMAPPED_ADDR), 7);
+        EXPECT_EQ(reserve(op, 5, one_gfn, 3, 0, 0, DOMID_SELF), 5);
+        EXPECT_EQ(reserve(op, 3, one_gfn, 3, 0, 0, DOMID_SELF), 3);
+        /* More extents than a continuation could count. */
+        EXPECT_EQ(reserve(op, 0, one_gfn, 1ul << 26, 0, 0, DOMID_SELF), 0);
+        for (unsigned int j = 0; j < GT_ARRAY_SIZE(no_such_domains); j++)
+            EXPECT_EQ(reserve(op, 0, one_gfn, 1, 0, 0, no_such_domains[j]), 0);
+        /* Extents above the control domain's limit (2^18 pages). */
+        EXPECT_EQ(reserve(op, 0, one_gfn, 1, 19, 0, DOMID_SELF), 0);
+        /* An address limit of a page or less; a NUMA node that does not exist. */
+        EXPECT_EQ(reserve(op, 0, one_gfn, 1, 0, XENMEMF_address_bits(12), DOMID_SELF), 0);
+        EXPECT_EQ(reserve(op, 0, one_gfn, 1, 0, XENMEMF_node(1), DOMID_SELF), 0);
+        /* The extent list is not readable. */
+        if (op != XENMEM_increase_reservation)
+            EXPECT_EQ(reserve(op, 0, (xen_pfn_t *)GT_UNMAPPED_ADDR, 1, 0, 0, DOMID_SELF), 0);
+    }
+    /* Populate-on-demand, never on oneself. */
+    EXPECT_EQ(reserve(XENMEM_populate_physmap, 0, one_gfn, 1, 0, XENMEMF_populate_on_demand,
+                      DOMID_SELF), 0);
+    /* dom0 is at its maximum: no more pages. */
+    EXPECT_EQ(reserve(XENMEM_increase_reservation, 0, NULL, 1, 0, 0, DOMID_SELF), 0);
+    /* dom0 is direct-mapped: a hole in its physical space has no page to back it. */
+    one_gfn[0] = GT_UNMAPPED_ADDR >> 12;
+    EXPECT_EQ(reserve(XENMEM_populate_physmap, 0, one_gfn, 1, 0, 0, DOMID_SELF), 0);
+    EXPECT_EQ(reserve(XENMEM_decrease_reservation, 0, one_gfn, 1, 0, 0, DOMID_SELF), 0);
+}
+
+static void load_word(void *p)
+{
+    gt_printf("  loaded %x\n", *(volatile uint32_t *)p);
+}
+
+/* Does reading the page fault? */
+static bool unmapped(void *page)
+{
+    struct gt_trap t;
+
+    return gt_catch(load_word, page, &t);
+}
+
+GT_TEST(memop_decrease_populate, "memory_op.decrease_populate")
+{
+    volatile uint32_t *w = (volatile uint32_t *)scratch[2];
+    long before = domain_query(XENMEM_current_reservation, DOMID_SELF);
+
+    w[0] = 0x600dcafe;
+    w[1023] = 0x5ca1ab1e;
+    one_gfn[0] = gt_gfn_of(scratch[2]);
+    ASSERT_EQ(reserve(XENMEM_decrease_reservation, 0, one_gfn, 1, 0, 0, DOMID_SELF), 1);
+    /* Unmapped, but a direct-mapped dom0 keeps the page. */
+    EXPECT_TRUE(unmapped(scratch[2]));
+    EXPECT_EQ(domain_query(XENMEM_current_reservation, DOMID_SELF), before);
+    /* Nothing left to give back or to unmap there. */
+    EXPECT_EQ(reserve(XENMEM_decrease_reservation, 0, one_gfn, 1, 0, 0, DOMID_SELF), 0);
+    EXPECT_EQ(reserve(XENMEM_populate_physmap, 0, one_gfn, 1, 0, 0, DOMID_SELF), 1);
+    ASSERT_TRUE(!unmapped(scratch[2]));
+    /* The same frame came back, contents and all. */
+    EXPECT_XEQ(w[0], 0x600dcafe);
+    EXPECT_XEQ(w[1023], 0x5ca1ab1e);
+    w[1] = 0x12345678;
+    EXPECT_XEQ(w[1], 0x12345678);
+
+    /* An extent counts once all of it is gone; the list stops at the first failure. */
+    {
+        static xen_pfn_t two[2];
+
+        two[0] = gt_gfn_of(scratch[2]);
+        two[1] = GT_UNMAPPED_ADDR >> 12;
+        EXPECT_EQ(reserve(XENMEM_decrease_reservation, 0, two, 2, 0, 0, DOMID_SELF), 1);
+        EXPECT_TRUE(unmapped(scratch[2]));
+        EXPECT_EQ(reserve(XENMEM_populate_physmap, 0, two, 2, 0, 0, DOMID_SELF), 1);
+        EXPECT_TRUE(!unmapped(scratch[2]));
+    }
+    EXPECT_EQ(domain_query(XENMEM_current_reservation, DOMID_SELF), before);
+}
+
+/* Enough extents that a preemption in between is likely on a loaded host. */
+#define MANY 4096
+static xen_pfn_t many[MANY];
+
+GT_TEST(memop_populate_many, "memory_op.populate_many")
+{
+    uint64_t gfn = gt_gfn_of(scratch[3]);
+
+    for (unsigned int i = 0; i < MANY; i++)
+        many[i] = gfn;
+    /* The same frame, mapped again and again: continuations keep the count. */
+    EXPECT_EQ(reserve(XENMEM_populate_physmap, 0, many, MANY, 0, 0, DOMID_SELF), MANY);
+    /* Resuming from a progress value. */
+    EXPECT_EQ(reserve(XENMEM_populate_physmap, MANY - 10, many, MANY, 0, 0, DOMID_SELF), MANY);
+    /* Only the first removal finds something. */
+    EXPECT_EQ(reserve(XENMEM_decrease_reservation, 0, many, MANY, 0, 0, DOMID_SELF), 1);
+    EXPECT_EQ(reserve(XENMEM_decrease_reservation, 100, many, MANY, 0, 0, DOMID_SELF), 100);
+    EXPECT_EQ(reserve(XENMEM_populate_physmap, 0, many, 1, 0, 0, DOMID_SELF), 1);
+    EXPECT_TRUE(!unmapped(scratch[3]));
+}
+
+/* ------------------------------------------------------------ remove_from_physmap */
+
+static struct xen_remove_from_physmap rfp;
+
+static long remove_from_physmap(unsigned long progress, domid_t dom, uint64_t gpfn)
+{
+    rfp.domid = dom;
+    rfp.gpfn = gpfn;
+    return memory_op(XENMEM_remove_from_physmap | PROGRESS(progress), &rfp);
+}
+
+GT_TEST(memop_remove_from_physmap, "memory_op.remove_from_physmap")
+{
+    uint64_t gfn = gt_gfn_of(scratch[2]);
+
+    EXPECT_EQ(memory_op(XENMEM_remove_from_physmap | PROGRESS(1), (void *)GT_UNMAPPED_ADDR),
+              -XEN_EINVAL);
+    EXPECT_EQ(memory_op(XENMEM_remove_from_physmap, (void *)GT_UNMAPPED_ADDR), -XEN_EFAULT);
+    for (unsigned int j = 0; j < GT_ARRAY_SIZE(no_such_domains); j++)
+        EXPECT_EQ(remove_from_physmap(0, no_such_domains[j], gfn), -XEN_ESRCH);
+    EXPECT_EQ(remove_from_physmap(0, DOMID_SELF, GT_UNMAPPED_ADDR >> 12), -XEN_ENOENT);
+    EXPECT_EQ(remove_from_physmap(0, DOMID_SELF, ~0ull), -XEN_ENOENT);
+
+    ASSERT_EQ(remove_from_physmap(0, 0, gfn), 0);
+    EXPECT_TRUE(unmapped(scratch[2]));
+    EXPECT_EQ(remove_from_physmap(0, DOMID_SELF, gfn), -XEN_ENOENT);
+    one_gfn[0] = gfn;
+    EXPECT_EQ(reserve(XENMEM_populate_physmap, 0, one_gfn, 1, 0, 0, DOMID_SELF), 1);
+    EXPECT_TRUE(!unmapped(scratch[2]));
+}
+
+/* ------------------------------------------------------------ gmfn_foreign */
+
+GT_TEST(memop_foreign_refusals, "memory_op.gmfn_foreign_refusals")
+{
+    static const struct {
+        domid_t foreign;
+        int err;
+    } cases[] = {
+        { 0, -XEN_ESRCH },              /* one's own id: not a foreign domain */
+        { DOMID_SELF, -XEN_EINVAL },    /* oneself by the other name */
+        { 7, -XEN_ESRCH },
+        { DOMID_XEN, -XEN_EINVAL },     /* no guest RAM there */
+    };
+
+    for (unsigned int i = 0; i < GT_ARRAY_SIZE(cases); i++) {
+        b_idx[0] = gt_gfn_of(scratch[2]);
+        b_gpfn[0] = gt_gfn_of(scratch[1]);
+        EXPECT_EQ(add_batch(0, DOMID_SELF, XENMAPSPACE_gmfn_foreign, 1, cases[i].foreign), 0);
+        EXPECT_EQ(b_err[0], cases[i].err);
+        EXPECT_EQ(b_err[1], 0x5a5a);
+    }
+    EXPECT_TRUE(!unmapped(scratch[1]));
+}
+
+/* ------------------------------------------------------------ acquire_resource */
+
+static struct xen_mem_acquire_resource acq;
+
+static long acquire(unsigned long progress, domid_t dom, uint16_t type, uint32_t id,
+                    uint32_t nr, uint32_t pad, uint64_t frame, xen_pfn_t *list)
+{
+    acq.domid = dom;
+    acq.type = type;
+    acq.id = id;
+    acq.nr_frames = nr;
+    acq.pad = pad;
+    acq.frame = frame;
+    set_xen_guest_handle(acq.frame_list, list);
+    return memory_op(XENMEM_acquire_resource | PROGRESS(progress), &acq);
+}
+
+GT_TEST(memop_acquire_refusals, "memory_op.acquire_resource_refusals")
+{
+    EXPECT_EQ(memory_op(XENMEM_acquire_resource, (void *)GT_UNMAPPED_ADDR), -XEN_EFAULT);
+    /* pad, then the frame range, before the domain is looked at. */
+    EXPECT_EQ(acquire(0, 7, XENMEM_resource_grant_table, 0, 0, 1, 0, NULL), -XEN_EINVAL);
+    EXPECT_EQ(acquire(0, 7, XENMEM_resource_grant_table, 0, 1, 0, 1ull << 32, one_gfn),
+              -XEN_EINVAL);
+    EXPECT_EQ(acquire(0, 7, XENMEM_resource_grant_table, 0, 1, 0, 0xffffffffull, one_gfn),
+              -XEN_EINVAL);
+    EXPECT_EQ(acquire(0, 7, XENMEM_resource_grant_table, 0, 1, 0, 0xfffffffeull, one_gfn),
+              -XEN_ESRCH);
+    /* Only another, existing domain: DOMID_SELF names none, one's own id is refused. */
+    EXPECT_EQ(acquire(0, DOMID_SELF, XENMEM_resource_grant_table, 0, 0, 0, 0, NULL),
+              -XEN_ESRCH);
+    EXPECT_EQ(acquire(0, DOMID_XEN, XENMEM_resource_grant_table, 0, 0, 0, 0, NULL),
+              -XEN_ESRCH);
+    EXPECT_EQ(acquire(0, 0, XENMEM_resource_grant_table, 0, 0, 0, 0, NULL), -XEN_EPERM);
+    EXPECT_EQ(acquire(0, 0, XENMEM_resource_grant_table, 0, 1, 0, 0, one_gfn), -XEN_EPERM);
+    EXPECT_EQ(acquire(0, 0, 77, 0, 0, 0, 0, NULL), -XEN_EPERM);
+    EXPECT_EQ(acquire(3, 0, XENMEM_resource_grant_table, 1, 0, 0, 0, NULL), -XEN_EPERM);
+    EXPECT_EQ(acq.nr_frames, 0);
+}
+
+/* ------------------------------------------------------------ the rest */
+
+GT_TEST(memop_vnuma, "memory_op.get_vnumainfo")
+{
+    static struct xen_vnuma_topology_info vt;
+
+    EXPECT_EQ(memory_op(XENMEM_get_vnumainfo | PROGRESS(1), (void *)GT_UNMAPPED_ADDR),
+              -XEN_EINVAL);
+    EXPECT_EQ(memory_op(XENMEM_get_vnumainfo, (void *)GT_UNMAPPED_ADDR), -XEN_EFAULT);
+    vt.domid = DOMID_SELF;
+    vt.pad = 1;
+    EXPECT_EQ(memory_op(XENMEM_get_vnumainfo, &vt), -XEN_EINVAL);
+    vt.pad = 0;
+    vt.domid = 7;
+    EXPECT_EQ(memory_op(XENMEM_get_vnumainfo, &vt), -XEN_ESRCH);
+    /* No virtual NUMA layout. */
+    vt.domid = DOMID_SELF;
+    EXPECT_EQ(memory_op(XENMEM_get_vnumainfo, &vt), -XEN_EOPNOTSUPP);
+    vt.domid = 0;
+    EXPECT_EQ(memory_op(XENMEM_get_vnumainfo, &vt), -XEN_EOPNOTSUPP);
+}
+
+GT_TEST(memop_claim, "memory_op.claim_pages")
+{
+    uint64_t pages, end;
+
+    ASSERT_TRUE(dom0_ram(&pages, &end));
+    EXPECT_EQ(memory_op(GT_XENMEM_claim_pages | PROGRESS(1), (void *)GT_UNMAPPED_ADDR), -XEN_EINVAL);
+    EXPECT_EQ(memory_op(GT_XENMEM_claim_pages, (void *)GT_UNMAPPED_ADDR), -XEN_EFAULT);
+    EXPECT_EQ(reserve(GT_XENMEM_claim_pages, 0, one_gfn, 0, 0, 0, 0), -XEN_EINVAL);
+    EXPECT_EQ(reserve(GT_XENMEM_claim_pages, 0, NULL, 0, 1, 0, 0), -XEN_EINVAL);
+    EXPECT_EQ(reserve(GT_XENMEM_claim_pages, 0, NULL, 0, 0, 1, 0), -XEN_EINVAL);
+    /* By id only: DOMID_SELF and unknown domains are -EINVAL, not -ESRCH. */
+    EXPECT_EQ(reserve(GT_XENMEM_claim_pages, 0, NULL, 0, 0, 0, DOMID_SELF), -XEN_EINVAL);
+    EXPECT_EQ(reserve(GT_XENMEM_claim_pages, 0, NULL, 0, 0, 0, 7), -XEN_EINVAL);
+    /* 0 cancels (there is nothing to cancel); a claim must exceed what it has, within its maximum. */
+    EXPECT_EQ(reserve(GT_XENMEM_claim_pages, 0, NULL, 0, 0, 0, 0), 0);
+    EXPECT_EQ(reserve(GT_XENMEM_claim_pages, 0, NULL, pages, 0, 0, 0), -XEN_EINVAL);
+    EXPECT_EQ(reserve(GT_XENMEM_claim_pages, 0, NULL, pages + 1, 0, 0, 0), -XEN_EINVAL);
+}
+
+GT_TEST(memop_exchange, "memory_op.exchange")
+{
+    static struct xen_memory_exchange ex;
+
+    EXPECT_EQ(memory_op(XENMEM_exchange | PROGRESS(1), (void *)GT_UNMAPPED_ADDR), -XEN_EINVAL);
+    EXPECT_EQ(memory_op(XENMEM_exchange, (void *)GT_UNMAPPED_ADDR), -XEN_EFAULT);
+    /* Nothing to exchange. */
+    EXPECT_EQ(memory_op(XENMEM_exchange, &ex), 0);
+    ex.in.extent_order = 19;
+    ex.nr_exchanged = 0x77;
+    EXPECT_EQ(memory_op(XENMEM_exchange, &ex), -XEN_EPERM);
+    ex.in.extent_order = 0;
+    ex.nr_exchanged = 0;
+    ex.in.nr_extents = 1;
+    ex.out.nr_extents = 2;
+    EXPECT_EQ(memory_op(XENMEM_exchange, &ex), -XEN_EINVAL);
+    ex.out.nr_extents = 1;
+    ex.out.domid = 1;
+    EXPECT_EQ(memory_op(XENMEM_exchange, &ex), -XEN_EINVAL);
+    ex.out.domid = 0;
+    ex.nr_exchanged = 2;
+    EXPECT_EQ(memory_op(XENMEM_exchange, &ex), -XEN_EINVAL);
+    EXPECT_EQ(ex.nr_exchanged, 2);
+}
+
+GT_TEST(memop_arm_other, "memory_op.arm_other")
+{
+    static struct gt_rdm_map rdm;
+
+    /* No memory sharing on Arm: nothing freed, nothing shared; the argument is not read. */
+    EXPECT_EQ(memory_op(GT_XENMEM_get_sharing_freed_pages, (void *)GT_UNMAPPED_ADDR), 0);
+    EXPECT_EQ(memory_op(GT_XENMEM_get_sharing_shared_pages, (void *)GT_UNMAPPED_ADDR), 0);
+    /* No IOMMU reservations: an empty list. */
+    EXPECT_EQ(memory_op(GT_XENMEM_reserved_device_memory_map | PROGRESS(1), &rdm), -XEN_EINVAL);
+    EXPECT_EQ(memory_op(GT_XENMEM_reserved_device_memory_map, (void *)GT_UNMAPPED_ADDR),
+              -XEN_EFAULT);
+    rdm.flags = 2;
+    EXPECT_EQ(memory_op(GT_XENMEM_reserved_device_memory_map, &rdm), -XEN_EINVAL);
+    rdm.flags = GT_XENMEM_RDM_ALL;
+    rdm.nr_entries = 5;
+    EXPECT_EQ(memory_op(GT_XENMEM_reserved_device_memory_map, &rdm), 0);
+    EXPECT_EQ(rdm.nr_entries, 0);
 }
 
 #endif /* GT_ARCH_ARM */

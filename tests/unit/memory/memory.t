@@ -4,6 +4,8 @@
 # arch (see memory_test.c).  The handler is built against a hypercall
 # table generated for Arm from the real definitions file, twice: with the
 # heap/p2m hooks the test provides, and with memory.c's weak defaults.
+# Then physmap_test.c: reservations, continuations, foreign mappings and
+# acquire_resource with the real domain code (every page back on destroy).
 set -eu
 cd "${TOP:-$(dirname "$0")/../../..}"
 BUILD=${BUILD:-$PWD/build}
@@ -26,7 +28,7 @@ fi
 
 objs=()
 for src in tests/unit/fake_arch/fake_arch.c xen/common/page_alloc.c xen/common/boot_info.c \
-           xen/common/memory.c xen/common/hypercall_stubs.c; do
+           xen/common/memory.c xen/common/hypercall_stubs.c xen/xsm/xsm_core.c xen/xsm/dummy.c; do
     obj=$OUT/$(basename "$src" .c).o
     # The test supplies (or leaves to memory.c's weak default) the hook the
     # real allocator now defines.
@@ -54,4 +56,39 @@ for variant in hooks weak; do
         failed=1
     fi
 done
+
+# physmap_test.c: the page-moving ops against the real domain code, page
+# allocator, scheduler, grant tables and XSM policy (fake p2m and arch).
+# Preemption points in memory.c and grant_table.c ask the test.
+P=$OUT/physmap
+mkdir -p "$P"
+pobjs=()
+for src in tests/unit/fake_arch/fake_arch.c tests/unit/fake_arch/fake_domain.c \
+           xen/common/page_alloc.c xen/common/xmalloc.c xen/common/boot_info.c \
+           xen/common/softirq.c xen/common/timer.c xen/common/smp.c xen/common/domain.c \
+           xen/common/sched/core.c xen/common/sched/credit.c xen/common/grant_table.c \
+           xen/common/memory.c xen/xsm/xsm_core.c xen/xsm/dummy.c; do
+    obj=$P/$(basename "$src" .c).o
+    extra=""
+    case $src in
+        */fake_domain.c) extra="-Darch_domain_destroy=fake_arch_domain_destroy" ;;
+        */grant_table.c|*/memory.c) extra="-Dsoftirq_pending=test_softirq_pending" ;;
+    esac
+    pobjs+=("$obj")
+    echo "gcc $CFLAGS $extra -c $src -o $obj"
+done > "$P/jobs"
+if ! xargs -P "$(nproc 2>/dev/null || echo 2)" -I{} sh -c '{}' < "$P/jobs"; then
+    echo "FAIL: compiling the physmap test"
+    exit 1
+fi
+if ! gcc $CFLAGS $T/physmap_test.c "${pobjs[@]}" -o "$P/physmap_test"; then
+    echo "FAIL: building the physmap test"
+    exit 1
+fi
+if "$P/physmap_test"; then
+    echo "ok   physmap"
+else
+    echo "FAIL physmap"
+    failed=1
+fi
 exit $failed

@@ -118,6 +118,7 @@ static bool ram_type(p2m_type_t t, bool write)
         return true;
     case p2m_ram_ro:
     case p2m_grant_map_ro:
+    case p2m_map_foreign_ro:
         return !write;
     default:
         return false;

@@ -216,6 +216,7 @@ static uint64_t leaf_attrs(p2m_type_t t)
     case p2m_map_foreign_rw:
         return a | S2_MEMATTR_NORMAL | S2_AP_RW | S2_SH_INNER | S2_XN;
     case p2m_grant_map_ro:
+    case p2m_map_foreign_ro:
         return a | S2_MEMATTR_NORMAL | S2_AP_RO | S2_SH_INNER | S2_XN;
     case p2m_invalid:
         break;
@@ -246,6 +247,24 @@ static int shatter(struct p2m_domain *p2m, uint64_t *entry, unsigned int level)
     return 0;
 }
 
+static p2m_type_t type_of(uint64_t desc)
+{
+    return (p2m_type_t)((desc & S2_TYPE_MASK) >> S2_TYPE_SHIFT);
+}
+
+/*
+ * A foreign entry is going: its page reference may only be dropped once
+ * no TLB can still translate to the page, so invalidate now rather than
+ * leaving it to the caller.  Foreign entries are single pages.
+ */
+static void drop_foreign(struct p2m_domain *p2m, uint64_t *entry, uint64_t desc)
+{
+    write_entry(entry, 0);
+    p2m_flush_tlb(p2m);
+    p2m->nr_foreign--;
+    put_page(mfn_to_page(maddr_to_mfn(desc & DESC_ADDR_MASK)));
+}
+
 /*
  * Clear [gfn, gfn + nr).  Blocks only partly inside are split first.
  * Sets *flush when a valid leaf went away (the caller invalidates).
@@ -268,6 +287,11 @@ static int clear_range(struct p2m_domain *p2m, uint64_t gfn, uint64_t nr, bool *
                 break;
             }
             if (is_leaf(desc, level)) {
+                if (whole && level == 3 && p2m_is_foreign(type_of(desc))) {
+                    drop_foreign(p2m, entry, desc);
+                    gfn += span;
+                    break;
+                }
                 if (whole) {
                     write_entry(entry, 0);
                     *flush = true;
@@ -352,6 +376,7 @@ int p2m_init(struct domain *d)
     spin_lock_init(&p2m->lock);
     list_init(&p2m->pages);
     p2m->nr_pages = 0;
+    p2m->nr_foreign = 0;
     rc = vmid_alloc(&p2m->vmid);
     if (rc) {
         printk("p2m: d%u: no VMID left\n", d->domain_id);
@@ -372,6 +397,25 @@ int p2m_init(struct domain *d)
     return 0;
 }
 
+/* Drop the reference of every foreign entry under a table at @level. */
+static void put_foreign_refs(struct p2m_domain *p2m, uint64_t *table, unsigned int level,
+                             unsigned int entries)
+{
+    for (unsigned int i = 0; i < entries && p2m->nr_foreign; i++) {
+        uint64_t desc = table[i];
+
+        if (!(desc & DESC_VALID))
+            continue;
+        if (is_table(desc, level)) {
+            put_foreign_refs(p2m, table_of(desc), level + 1, ENTRIES_PER_TABLE);
+        } else if (level == 3 && p2m_is_foreign(type_of(desc))) {
+            table[i] = 0;
+            p2m->nr_foreign--;
+            put_page(mfn_to_page(maddr_to_mfn(desc & DESC_ADDR_MASK)));
+        }
+    }
+}
+
 void p2m_teardown(struct domain *d)
 {
     struct p2m_domain *p2m;
@@ -383,6 +427,10 @@ void p2m_teardown(struct domain *d)
         return;
     /* Nothing of this VMID may survive in any TLB before it is reused. */
     p2m_flush_tlb(p2m);
+    /* Only now may the pages it mapped from other domains go. */
+    if (p2m->nr_foreign)
+        put_foreign_refs(p2m, arch_maddr_to_virt(p2m->root), 1,
+                         ENTRIES_PER_TABLE << p2m->root_order);
     while (!list_is_empty(&p2m->pages)) {
         struct page_info *pg = list_entry(list_pop_front(&p2m->pages),
                                           struct page_info, list);
@@ -404,7 +452,8 @@ int p2m_map_range(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned long nr,
     bool flush = false;
     int rc;
 
-    if (!leaf_attrs(t) || !range_ok(g, nr, ipa_bits) || !range_ok(m, nr, pa_bits))
+    if (!leaf_attrs(t) || !range_ok(g, nr, ipa_bits) || !range_ok(m, nr, pa_bits) ||
+        (p2m_is_foreign(t) && nr != 1))
         return -EINVAL;
     if (!nr)
         return 0;
@@ -427,6 +476,8 @@ int p2m_map_range(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned long nr,
     }
     if (!rc && g + nr - 1 > p2m->max_mapped_gfn)
         p2m->max_mapped_gfn = g + nr - 1;
+    if (!rc && p2m_is_foreign(t))
+        p2m->nr_foreign++;
     if (rc && done) {
         /* Leave nothing half-done behind. */
         flush = false;
@@ -455,6 +506,34 @@ int p2m_unmap_range(struct domain *d, gfn_t gfn, unsigned long nr)
 }
 
 /* The leaf mapping @gfn and its level, or 0 (with *level unset). */
+static uint64_t find_leaf(const struct p2m_domain *p2m, uint64_t gfn, unsigned int *level);
+
+int p2m_remove_page(struct domain *d, gfn_t gfn, mfn_t mfn)
+{
+    struct p2m_domain *p2m = &d->arch->p2m;
+    unsigned int level = 3;
+    bool flush = false;
+    uint64_t desc;
+    int rc;
+
+    if (!range_ok(gfn_x(gfn), 1, ipa_bits))
+        return -EINVAL;
+    spin_lock(&p2m->lock);
+    desc = find_leaf(p2m, gfn_x(gfn), &level);
+    if (!desc) {
+        rc = -ENOENT;
+    } else if (((desc & DESC_ADDR_MASK) >> PAGE_SHIFT) +
+               (gfn_x(gfn) & (LEVEL_FRAMES(level) - 1)) != mfn_x(mfn)) {
+        rc = -EILSEQ;
+    } else {
+        rc = clear_range(p2m, gfn_x(gfn), 1, &flush);
+        if (flush)
+            p2m_flush_tlb(p2m);
+    }
+    spin_unlock(&p2m->lock);
+    return rc;
+}
+
 static uint64_t find_leaf(const struct p2m_domain *p2m, uint64_t gfn, unsigned int *level)
 {
     uint64_t *entry = root_entry(p2m, gfn);
@@ -492,7 +571,7 @@ mfn_t p2m_lookup(struct domain *d, gfn_t gfn, p2m_type_t *t)
     mfn = _mfn(((desc & DESC_ADDR_MASK) >> PAGE_SHIFT) +
                (gfn_x(gfn) & (LEVEL_FRAMES(level) - 1)));
     if (t)
-        *t = (p2m_type_t)((desc & S2_TYPE_MASK) >> S2_TYPE_SHIFT);
+        *t = type_of(desc);
     return mfn;
 }
 

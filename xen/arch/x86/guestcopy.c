@@ -53,6 +53,7 @@ static void *gpa_ptr(struct domain *d, uint64_t gpa, bool write)
         break;
     case p2m_ram_ro:
     case p2m_grant_map_ro:
+    case p2m_map_foreign_ro:
         if (write)
             return NULL;
         break;

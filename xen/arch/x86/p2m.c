@@ -48,7 +48,7 @@
 #define GFN_BITS        (48 - PAGE_SHIFT)
 #define FRAMES_2M       512UL
 
-BUILD_BUG_ON(p2m_map_foreign_rw > 7);
+BUILD_BUG_ON(p2m_map_foreign_ro > 7);
 
 static struct p2m_domain *p2m_of(const struct domain *d)
 {
@@ -177,11 +177,35 @@ static void p2m_flush(struct domain *d)
         arch_vcpu_kick(v);
 }
 
-/* Free the level-1 table a 2 MiB leaf replaces. */
-static void drop_l1(struct p2m_domain *p2m, uint64_t old)
+static bool is_foreign_leaf(uint64_t e)
 {
-    if ((old & NPT_P) && !(old & NPT_PS))
+    return (e & NPT_P) && p2m_is_foreign((p2m_type_t)((e & NPT_TYPE_MASK) >> NPT_TYPE_SHIFT));
+}
+
+/*
+ * A foreign 4 KiB leaf went (already cleared or overwritten): its page
+ * reference goes once no vCPU can still use the old translation.
+ */
+static void put_foreign(struct domain *d, uint64_t old)
+{
+    p2m_flush(d);
+    p2m_of(d)->nr_foreign--;
+    put_page(mfn_to_page(_mfn((old & NPT_ADDR_MASK) >> PAGE_SHIFT)));
+}
+
+/* Free the level-1 table a 2 MiB leaf replaces (dropping its foreign entries). */
+static void drop_l1(struct domain *d, uint64_t old)
+{
+    struct p2m_domain *p2m = p2m_of(d);
+
+    if ((old & NPT_P) && !(old & NPT_PS)) {
+        uint64_t *l1 = table_va(old);
+
+        for (unsigned int i = 0; i < 512 && p2m->nr_foreign; i++)
+            if (is_foreign_leaf(l1[i]))
+                put_foreign(d, l1[i]);
         table_free(p2m, old & NPT_ADDR_MASK);
+    }
 }
 
 /* ------------------------------------------------------------ xen/p2m.h */
@@ -199,14 +223,37 @@ int p2m_init(struct domain *d)
     list_init(&p2m->pages);
     p2m->nr_pages = 0;
     p2m->flush_gen = 0;
+    p2m->nr_foreign = 0;
     p2m->root = table_alloc(p2m);
     return p2m->root ? 0 : -ENOMEM;
+}
+
+/* Drop the references of the foreign entries under a level-4/3/2 table. */
+static void put_foreign_refs(struct p2m_domain *p2m, uint64_t *table, unsigned int level)
+{
+    for (unsigned int i = 0; i < 512 && p2m->nr_foreign; i++) {
+        uint64_t e = table[i];
+
+        if (!(e & NPT_P) || (level == 2 && (e & NPT_PS)))
+            continue;
+        if (level > 1) {
+            put_foreign_refs(p2m, table_va(e), level - 1);
+        } else if (is_foreign_leaf(e)) {
+            table[i] = 0;
+            p2m->nr_foreign--;
+            put_page(mfn_to_page(_mfn((e & NPT_ADDR_MASK) >> PAGE_SHIFT)));
+        }
+    }
 }
 
 void p2m_teardown(struct domain *d)
 {
     struct p2m_domain *p2m = p2m_of(d);
     struct list_node *n;
+
+    /* No vCPU of d runs any more: nothing can use these translations. */
+    if (p2m->root && p2m->nr_foreign)
+        put_foreign_refs(p2m, arch_maddr_to_virt(p2m->root), 4);
 
     while ((n = list_pop_front(&p2m->pages)) != NULL) {
         struct page_info *pg = list_entry(n, struct page_info, list);
@@ -230,8 +277,8 @@ int p2m_map_range(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned long nr,
     bool flush = false;
     int rc = 0;
 
-    if (t == p2m_invalid || t > p2m_map_foreign_rw || !range_ok(g, nr) ||
-        (m + nr) < m || ((m + nr) >> (52 - PAGE_SHIFT)))
+    if (t == p2m_invalid || t > p2m_map_foreign_ro || !range_ok(g, nr) ||
+        (m + nr) < m || ((m + nr) >> (52 - PAGE_SHIFT)) || (p2m_is_foreign(t) && nr != 1))
         return -EINVAL;
 
     spin_lock(&p2m->lock);
@@ -247,7 +294,7 @@ int p2m_map_range(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned long nr,
             write_atomic(l2e, (m << PAGE_SHIFT) | leaf_bits(t) | NPT_PS);
             if (old & NPT_P) {
                 flush = true;
-                drop_l1(p2m, old);
+                drop_l1(d, old);
             }
             g += FRAMES_2M;
             m += FRAMES_2M;
@@ -261,7 +308,9 @@ int p2m_map_range(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned long nr,
         }
         old = l1[idx(g, 1)];
         write_atomic(&l1[idx(g, 1)], (m << PAGE_SHIFT) | leaf_bits(t));
-        if (old & NPT_P)
+        if (is_foreign_leaf(old))
+            put_foreign(d, old);
+        else if (old & NPT_P)
             flush = true;
         g++;
         m++;
@@ -270,6 +319,8 @@ int p2m_map_range(struct domain *d, gfn_t gfn, mfn_t mfn, unsigned long nr,
     /* g is one past the last frame written. */
     if (g != gfn_x(gfn) && g - 1 > p2m->max_mapped_gfn)
         p2m->max_mapped_gfn = g - 1;
+    if (!rc && p2m_is_foreign(t))
+        p2m->nr_foreign++;
     spin_unlock(&p2m->lock);
     if (flush)
         p2m_flush(d);
@@ -318,13 +369,67 @@ int p2m_unmap_range(struct domain *d, gfn_t gfn, unsigned long nr)
             break;
         }
         for (unsigned long i = 0; i < step; i++, g++) {
-            if (l1[idx(g, 1)] & NPT_P) {
+            uint64_t old = l1[idx(g, 1)];
+
+            if (old & NPT_P) {
                 write_atomic(&l1[idx(g, 1)], 0);
-                flush = true;
+                if (is_foreign_leaf(old))
+                    put_foreign(d, old);
+                else
+                    flush = true;
             }
         }
         nr -= step;
     }
+    spin_unlock(&p2m->lock);
+    if (flush)
+        p2m_flush(d);
+    return rc;
+}
+
+int p2m_remove_page(struct domain *d, gfn_t gfn, mfn_t mfn)
+{
+    struct p2m_domain *p2m = p2m_of(d);
+    uint64_t g = gfn_x(gfn), e, *l2e, *l1;
+    bool flush = false;
+    int rc = 0;
+
+    if (!range_ok(g, 1))
+        return -EINVAL;
+    spin_lock(&p2m->lock);
+    l2e = l2e_of(p2m, g, false);
+    e = l2e ? *l2e : 0;
+    if (!(e & NPT_P)) {
+        rc = -ENOENT;
+        goto out;
+    }
+    if (e & NPT_PS) {
+        if (((e & NPT_ADDR_2M) >> PAGE_SHIFT) + (g & (FRAMES_2M - 1)) != mfn_x(mfn)) {
+            rc = -EILSEQ;
+            goto out;
+        }
+        /* Split the 2 MiB leaf (same translation), then clear one page. */
+        l1 = l1_of(p2m, l2e);
+        if (!l1) {
+            rc = -ENOMEM;
+            goto out;
+        }
+    } else {
+        l1 = table_va(e);
+    }
+    e = l1[idx(g, 1)];
+    if (!(e & NPT_P))
+        rc = -ENOENT;
+    else if ((e & NPT_ADDR_MASK) >> PAGE_SHIFT != mfn_x(mfn))
+        rc = -EILSEQ;
+    if (rc)
+        goto out;
+    write_atomic(&l1[idx(g, 1)], 0);
+    if (is_foreign_leaf(e))
+        put_foreign(d, e);
+    else
+        flush = true;
+ out:
     spin_unlock(&p2m->lock);
     if (flush)
         p2m_flush(d);

@@ -81,6 +81,8 @@ struct xsm_ops {
     int (*remove_from_physmap)(struct domain *d1, struct domain *d2);
     int (*map_gmfn_foreign)(struct domain *d, struct domain *t);
     int (*claim_pages)(struct domain *d);
+    int (*domain_resource_map)(struct domain *d);
+    int (*get_vnumainfo)(struct domain *d);
 
     /* other hypercalls */
     int (*console_io)(struct domain *d, int cmd);
@@ -371,6 +373,18 @@ static inline int xsm_claim_pages(xsm_default_t def, struct domain *d)
 {
     (void)def;
     return XSM_CALL(claim_pages, d);
+}
+
+static inline int xsm_domain_resource_map(xsm_default_t def, struct domain *d)
+{
+    (void)def;
+    return XSM_CALL(domain_resource_map, d);
+}
+
+static inline int xsm_get_vnumainfo(xsm_default_t def, struct domain *d)
+{
+    (void)def;
+    return XSM_CALL(get_vnumainfo, d);
 }
 
 static inline int xsm_console_io(xsm_default_t def, struct domain *d, int cmd)

@@ -32,6 +32,7 @@ struct p2m_domain {
     struct list_node pages;     /* every table page (page_info.list) */
     unsigned long nr_pages;     /* ... how many */
     uint64_t max_mapped_gfn;    /* highest gfn ever mapped */
+    unsigned long nr_foreign;   /* foreign entries (each holds a page reference) */
 };
 
 /* ------------------------------------------------------------ domain */

@@ -30,6 +30,7 @@ struct p2m_domain {
     unsigned long nr_pages;     /* ... how many */
     uint64_t flush_gen;         /* bumped whenever a live translation goes */
     uint64_t max_mapped_gfn;    /* highest gfn ever mapped */
+    unsigned long nr_foreign;   /* foreign entries (each holds a page reference) */
 };
 
 /* ------------------------------------------------------------ domain */
