@@ -177,6 +177,7 @@ static struct native_call {
         struct xen_remove_from_physmap rfp;
         struct xen_memory_map map;
         struct xen_mem_acquire_resource mar;
+        struct xen_vnuma_topology_info vnuma;
         struct gnttab_setup_table setup;
         struct gnttab_get_status_frames gsf;
     } u;
@@ -288,6 +289,17 @@ long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     case XENMEM_maximum_reservation:
     case XENMEM_maximum_gpfn:
         return native_result;
+
+    case XENMEM_get_vnumainfo: {
+        struct xen_vnuma_topology_info *t = &c->u.vnuma;
+
+        CHECK(!arch_copy_from_guest(t, a, sizeof(*t)), "native reads vnuma");
+        t->nr_vnodes = 1;
+        t->nr_vcpus = 2;
+        t->nr_vmemranges = 3;
+        CHECK(!arch_copy_to_guest(a, t, sizeof(*t)), "native writes vnuma");
+        return -ENOBUFS;
+    }
 
     default:
         if (cmd == XENMEM_memory_map) {
@@ -627,6 +639,26 @@ static void test_physmap(void)
         CHECK(second == 0x100000, "entries straight to the guest");
     }
     CHECK(((unsigned char *)GP(0))[8] == 0x5a, "8 bytes written");
+    /* vNUMA: handles from their low halves only; the counts come back with -ENOBUFS. */
+    reset();
+    {
+        struct compat_vnuma_topology_info *v = GP(0);
+
+        memset(v, 0xff, sizeof(*v));
+        v->domid = DOMID_SELF;
+        v->pad = 0;
+        v->nr_vnodes = v->nr_vcpus = v->nr_vmemranges = 0;
+        v->vdistance.h.c = (uint32_t)G(512);
+        v->vcpu_to_vnode.h.c = (uint32_t)G(1024);
+        v->vmemrange.h.c = (uint32_t)G(2048);
+        CHECK(sizeof(*v) == 40, "compat vnuma_topology_info is 40 bytes");
+        CHECK_RC(mem32(XENMEM_get_vnumainfo, G(0)), -ENOBUFS);
+        CHECK(hva(calls[0].u.vnuma.vdistance.h.p) == G(512) &&
+              hva(calls[0].u.vnuma.vcpu_to_vnode.h.p) == G(1024) &&
+              hva(calls[0].u.vnuma.vmemrange.h.p) == G(2048), "handles zero-extended");
+        CHECK(v->nr_vnodes == 1 && v->nr_vcpus == 2 && v->nr_vmemranges == 3, "counts back");
+        CHECK(v->vdistance.h.c == (uint32_t)G(512), "handle left as it was");
+    }
     /* With continuation bits the arch sub-op does not exist. */
     CHECK_RC(mem32(XENMEM_memory_map | (1U << 6), G(0)), -ENOSYS);
 }

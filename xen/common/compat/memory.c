@@ -34,6 +34,8 @@ BUILD_BUG_ON(sizeof(struct compat_add_to_physmap_batch) != 20);
 BUILD_BUG_ON(sizeof(struct compat_remove_from_physmap) != 8);
 BUILD_BUG_ON(sizeof(struct compat_memory_map) != 8);
 BUILD_BUG_ON(sizeof(struct compat_mem_acquire_resource) != 28);
+BUILD_BUG_ON(sizeof(struct compat_vnuma_topology_info) != 40);
+BUILD_BUG_ON(sizeof(struct compat_reserved_device_memory_map) != 16);
 /* A domid is a domid. */
 BUILD_BUG_ON(sizeof(compat_domid_t) != sizeof(domid_t));
 
@@ -268,6 +270,49 @@ static long memory_map(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     return hc_copy_to(arg, 0, &cmp, sizeof(cmp)) ? rc : -EFAULT;
 }
 
+/*
+ * XENMEM_get_vnumainfo: three handles in 8-byte unions.  The guest may
+ * leave the upper halves as they were, so each handle is taken from its
+ * 4 bytes.  The counts go back on success and on -ENOBUFS (they then say
+ * how much room is needed).
+ */
+static long get_vnumainfo(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct xen_vnuma_topology_info *nat = compat_xlat_area();
+    struct compat_vnuma_topology_info cmp;
+    long rc;
+
+    if (!hc_copy_from(&cmp, arg, 0, sizeof(cmp)))
+        return -EFAULT;
+    xlat_vnuma_topology_info_from_compat(nat, &cmp, XLAT_VNUMA_TOPOLOGY_INFO_VDISTANCE_h,
+                                         XLAT_VNUMA_TOPOLOGY_INFO_VCPU_TO_VNODE_h,
+                                         XLAT_VNUMA_TOPOLOGY_INFO_VMEMRANGE_h);
+    rc = do_memory_op(cmd, area_handle(nat));
+    if (rc < 0 && rc != -ENOBUFS)
+        return rc;
+    cmp.nr_vnodes = nat->nr_vnodes;
+    cmp.nr_vcpus = nat->nr_vcpus;
+    cmp.nr_vmemranges = nat->nr_vmemranges;
+    return hc_copy_to(arg, 0, &cmp, sizeof(cmp)) ? rc : -EFAULT;
+}
+
+/* XENMEM_reserved_device_memory_map: a 4-byte buffer handle; the count goes back. */
+static long reserved_device_memory_map(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct xen_reserved_device_memory_map *nat = compat_xlat_area();
+    struct compat_reserved_device_memory_map cmp;
+    long rc;
+
+    if (!hc_copy_from(&cmp, arg, 0, sizeof(cmp)))
+        return -EFAULT;
+    xlat_reserved_device_memory_map_from_compat(nat, &cmp);
+    rc = do_memory_op(cmd, area_handle(nat));
+    if (rc < 0 && rc != -ENOBUFS)
+        return rc;
+    cmp.nr_entries = nat->nr_entries;
+    return hc_copy_to(arg, 0, &cmp, sizeof(cmp)) ? rc : -EFAULT;
+}
+
 /* ------------------------------------------------------------ acquire_resource */
 
 /*
@@ -389,6 +434,14 @@ int compat_memory_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 
     case XENMEM_acquire_resource:
         rc = acquire_resource(start, arg);
+        break;
+
+    case XENMEM_get_vnumainfo:
+        rc = get_vnumainfo(cmd, arg);
+        break;
+
+    case XENMEM_reserved_device_memory_map:
+        rc = start ? -EINVAL : reserved_device_memory_map(cmd, arg);
         break;
 
     /* The architecture's sub-ops take the whole cmd (x86: compat mm.c). */
