@@ -106,6 +106,28 @@ GT_TEST(compat_memop_batch_empty, "compat.memory_op.add_to_physmap_batch_args")
     EXPECT_EQ(memory_op(XENMEM_add_to_physmap_batch, &b), 0);
 }
 
+GT_TEST(compat_memop_vnuma, "compat.memory_op.get_vnumainfo")
+{
+    static struct xen_vnuma_topology_info t;
+    static unsigned int dist[4], map[4];
+    static struct xen_vmemrange ranges[2];
+
+    memset(&t, 0, sizeof(t));
+    t.domid = DOMID_SELF;
+    t.nr_vnodes = 2;
+    t.nr_vcpus = 4;
+    t.nr_vmemranges = 2;
+    set_xen_guest_handle(t.vdistance.h, dist);
+    set_xen_guest_handle(t.vcpu_to_vnode.h, map);
+    set_xen_guest_handle(t.vmemrange.h, ranges);
+    /* dom0 has no virtual NUMA topology. */
+    EXPECT_EQ(memory_op(XENMEM_get_vnumainfo, &t), -XEN_EOPNOTSUPP);
+    t.domid = NO_DOMAIN;
+    EXPECT_EQ(memory_op(XENMEM_get_vnumainfo, &t), -XEN_ESRCH);
+    t.pad = 1;
+    EXPECT_EQ(memory_op(XENMEM_get_vnumainfo, &t), -XEN_EINVAL);
+}
+
 /*
  * A guest-physical page the hypervisor cannot read, right after one it
  * can: the end of one of the memory map's regions, checked by asking the
