@@ -10,6 +10,10 @@
  * guest passes eax, ebx, ecx, edx, esi, edi and goes through hvm32 (the
  * result replaces eax only).  Outside real mode the guest must be at CPL 0,
  * else -EPERM; virtual-8086 mode always gets -EPERM.
+ *
+ * Also here: what the compat handlers need from the arch (xen/compat.h),
+ * Xen's HVM filters in front of memory_op and grant_table_op, x86's own
+ * memory_op sub-op (XENMEM_memory_map) and HVMOP_set_evtchn_upcall_vector.
  */
 #include <xen/arch.h>
 #include <xen/atomic.h>
