@@ -106,6 +106,29 @@ GT_TEST(compat_memop_batch_empty, "compat.memory_op.add_to_physmap_batch_args")
     EXPECT_EQ(memory_op(XENMEM_add_to_physmap_batch, &b), 0);
 }
 
+GT_TEST(compat_memop_exchange, "compat.memory_op.exchange_args")
+{
+    static struct xen_memory_exchange x;
+    static xen_pfn_t in[2], out[2];
+
+    memset(&x, 0, sizeof(x));
+    set_xen_guest_handle(x.in.extent_start, in);
+    set_xen_guest_handle(x.out.extent_start, out);
+    x.in.domid = x.out.domid = DOMID_SELF;
+    /* One page in, two out: the sizes must match. */
+    x.in.nr_extents = 1;
+    x.out.nr_extents = 2;
+    EXPECT_EQ(memory_op(XENMEM_exchange, &x), -XEN_EINVAL);
+    /* More already done than asked for. */
+    x.out.nr_extents = 1;
+    x.nr_exchanged = 2;
+    EXPECT_EQ(memory_op(XENMEM_exchange, &x), -XEN_EINVAL);
+    /* Nothing left to do. */
+    x.nr_exchanged = 1;
+    EXPECT_EQ(memory_op(XENMEM_exchange, &x), 0);
+    EXPECT_EQ(x.nr_exchanged, 1);
+}
+
 GT_TEST(compat_memop_vnuma, "compat.memory_op.get_vnumainfo")
 {
     static struct xen_vnuma_topology_info t;

@@ -178,6 +178,7 @@ static struct native_call {
         struct xen_memory_map map;
         struct xen_mem_acquire_resource mar;
         struct xen_vnuma_topology_info vnuma;
+        struct xen_memory_exchange xchg;
         struct gnttab_setup_table setup;
         struct gnttab_get_status_frames gsf;
     } u;
@@ -289,6 +290,36 @@ long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     case XENMEM_maximum_reservation:
     case XENMEM_maximum_gpfn:
         return native_result;
+
+    case XENMEM_exchange: {
+        struct xen_memory_exchange *x = &c->u.xchg;
+        unsigned int delta_in = x->in.extent_order, delta_out;
+
+        CHECK(!arch_copy_from_guest(x, a, sizeof(*x)), "native reads exchange");
+        delta_in = x->in.extent_order;
+        delta_out = x->out.extent_order;
+        CHECK((x->in.nr_extents << delta_in) == (x->out.nr_extents << delta_out),
+              "batch sizes agree");
+        for (unsigned long i = x->nr_exchanged; i < x->in.nr_extents; i++) {
+            xen_pfn_t f;
+
+            CHECK(!arch_copy_from_guest(&f, hva(x->in.extent_start.p) + i * 8, 8), "in %lu", i);
+            if (i - x->nr_exchanged < 4096)
+                c->list[i - x->nr_exchanged] = f;
+        }
+        /* Same orders in these tests: one out per in, 0x100 above it. */
+        for (unsigned long j = x->nr_exchanged; j < x->out.nr_extents; j++) {
+            xen_pfn_t f;
+
+            CHECK(!arch_copy_from_guest(&f, hva(x->in.extent_start.p) + j * 8, 8), "in %lu", j);
+            f += 0x100;
+            CHECK(!arch_copy_to_guest(hva(x->out.extent_start.p) + j * 8, &f, 8), "out %lu", j);
+        }
+        x->nr_exchanged = x->in.nr_extents;
+        CHECK(!arch_copy_to_guest(a + offsetof(struct xen_memory_exchange, nr_exchanged),
+                                  &x->nr_exchanged, sizeof(x->nr_exchanged)), "done back");
+        return 0;
+    }
 
     case XENMEM_get_vnumainfo: {
         struct xen_vnuma_topology_info *t = &c->u.vnuma;
@@ -550,6 +581,40 @@ static void test_reservation(void)
           "continuation %#lx %#lx", cont_args[0], cont_args[1]);
     CHECK(list[3] == 0x1003 && list[9] == 0x1009 && list[10] == 0x5a5a5a5a && list[2] == 0x5a5a5a5a,
           "extents 3..9 written");
+
+    /* exchange: 1500 extents in three batches, frames both ways. */
+    reset();
+    {
+        struct compat_memory_exchange *x = GP(0);
+        uint32_t *in = GP(64), *out = GP(64 + 1500 * 4);
+
+        CHECK(sizeof(*x) == 44, "compat memory_exchange is 44 bytes");
+        memset(x, 0, sizeof(*x));
+        set_compat_handle_addr(x->in.extent_start, G(64));
+        set_compat_handle_addr(x->out.extent_start, G(64 + 1500 * 4));
+        x->in.nr_extents = x->out.nr_extents = 1500;
+        x->in.domid = x->out.domid = DOMID_SELF;
+        for (unsigned int i = 0; i < 1500; i++)
+            in[i] = 0xe0000000u + i;
+        CHECK_RC(mem32(XENMEM_exchange, G(0)), 0);
+        CHECK(nr_calls == 3, "three batches: %u", nr_calls);
+        CHECK(x->nr_exchanged == 1500, "all exchanged: %u", x->nr_exchanged);
+        CHECK(out[0] == 0xe0000100u && out[1499] == 0xe0000100u + 1499, "out narrowed: %#x %#x",
+              out[0], out[1499]);
+        CHECK(calls[1].list[0] == 0xe0000000u + calls[0].u.xchg.in.nr_extents,
+              "second batch starts after the first");
+        /* The guest's own numbers are checked first. */
+        x->nr_exchanged = 0;
+        x->out.nr_extents = 1499;
+        CHECK_RC(mem32(XENMEM_exchange, G(0)), -EINVAL);
+        x->out.nr_extents = 750;
+        x->out.extent_order = 1;
+        x->nr_exchanged = 3;                /* not a whole output extent */
+        CHECK_RC(mem32(XENMEM_exchange, G(0)), -EINVAL);
+        x->in.extent_order = 40;
+        CHECK_RC(mem32(XENMEM_exchange, G(0)), -EINVAL);
+        CHECK_RC(mem32(XENMEM_exchange | (1U << 6), G(0)), -EINVAL);
+    }
 
     /* Unreadable argument: the progress so far, as Xen. */
     reset();

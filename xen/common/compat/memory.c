@@ -35,6 +35,7 @@ BUILD_BUG_ON(sizeof(struct compat_remove_from_physmap) != 8);
 BUILD_BUG_ON(sizeof(struct compat_memory_map) != 8);
 BUILD_BUG_ON(sizeof(struct compat_mem_acquire_resource) != 28);
 BUILD_BUG_ON(sizeof(struct compat_vnuma_topology_info) != 40);
+BUILD_BUG_ON(sizeof(struct compat_memory_exchange) != 44);
 BUILD_BUG_ON(sizeof(struct compat_reserved_device_memory_map) != 16);
 /* A domid is a domid. */
 BUILD_BUG_ON(sizeof(compat_domid_t) != sizeof(domid_t));
@@ -167,6 +168,106 @@ static long reservation(unsigned int op, unsigned int start, XEN_GUEST_HANDLE_PA
         if (hc_preempt_check())
             return (long)hypercall_create_continuation(
                 __HYPERVISOR_memory_op, "ih", op | (start << MEMOP_EXTENT_SHIFT),
+                (void *)(uintptr_t)guest_handle_va(arg));
+    }
+}
+
+/*
+ * XENMEM_exchange: both extent lists go through the area, the input one
+ * widened in, the output one narrowed out, as many input extents per
+ * batch as leave room for their output; progress is the structure's
+ * nr_exchanged (in input extents), written back to the guest after each
+ * batch.  The argument checks that need the guest's own numbers come
+ * first, as in Xen's compat handler.
+ */
+static long exchange(XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct xen_memory_exchange *nat = compat_xlat_area();
+    xen_pfn_t *list = (xen_pfn_t *)(nat + 1);
+    const unsigned int slots = XLAT_SLOTS(*nat, sizeof(xen_pfn_t));
+    const size_t done_off = offsetof(struct compat_memory_exchange, nr_exchanged);
+    struct compat_memory_exchange cmp;
+    unsigned int in_o, out_o, per_batch;
+    int delta;
+    long rc;
+
+    if (!hc_copy_from(&cmp, arg, 0, sizeof(cmp)))
+        return -EFAULT;
+    in_o = cmp.in.extent_order;
+    out_o = cmp.out.extent_order;
+    if (in_o >= 32 || out_o >= 32)
+        return -EINVAL;
+    delta = (int)out_o - (int)in_o;
+    if (cmp.nr_exchanged > cmp.in.nr_extents ||
+        (delta > 0 && (cmp.nr_exchanged & ((1U << delta) - 1))) ||
+        (~0U >> in_o) < cmp.in.nr_extents || (~0U >> out_o) < cmp.out.nr_extents ||
+        (cmp.in.nr_extents << in_o) != (cmp.out.nr_extents << out_o))
+        return -EINVAL;
+
+    /* Input extents per batch, with room for the output they turn into. */
+    if (delta > 0)
+        per_batch = delta < 31 ? (slots / ((1U << delta) + 1)) << delta : 0;
+    else
+        per_batch = -delta < 31 ? slots / ((1U << -delta) + 1) : 0;
+    if (!per_batch)
+        return -E2BIG;
+
+    for (;;) {
+        unsigned int start = cmp.nr_exchanged, end = cmp.in.nr_extents, done;
+        unsigned int start_out, end_out;
+        xen_pfn_t *out;
+        unsigned long cont;
+        bool continued;
+
+        if (end - start > per_batch)
+            end = start + per_batch;
+        start_out = delta > 0 ? start >> delta : start << -delta;
+        end_out = delta > 0 ? end >> delta : end << -delta;
+        out = list + (end - start);
+
+        xlat_memory_exchange_from_compat(nat, &cmp);
+        for (unsigned int i = start; i < end; i++) {
+            compat_pfn_t pfn;
+
+            if (arch_copy_from_guest(&pfn, compat_handle_addr(cmp.in.extent_start) +
+                                     (uint64_t)i * sizeof(pfn), sizeof(pfn)))
+                return -EFAULT;
+            list[i - start] = pfn;
+        }
+        set_xen_guest_handle(nat->in.extent_start, list);
+        nat->in.extent_start.p -= start;
+        set_xen_guest_handle(nat->out.extent_start, out);
+        nat->out.extent_start.p -= start_out;
+        nat->in.nr_extents = end;
+        nat->out.nr_extents = end_out;
+
+        rc = do_memory_op(XENMEM_exchange, area_handle(nat));
+        continued = continuation_back(nat, arg, &cont);
+
+        /* What the native handler exchanged goes back, whatever else happened. */
+        done = (unsigned int)nat->nr_exchanged;
+        if (done < start || done > end)
+            done = start;
+        for (unsigned int j = start_out; j < (delta > 0 ? done >> delta : done << -delta); j++) {
+            compat_pfn_t pfn = (compat_pfn_t)out[j - start_out];
+
+            if (pfn != out[j - start_out] ||
+                arch_copy_to_guest(compat_handle_addr(cmp.out.extent_start) +
+                                   (uint64_t)j * sizeof(pfn), &pfn, sizeof(pfn))) {
+                if (!continued)
+                    rc = -EFAULT;
+                break;
+            }
+        }
+        cmp.nr_exchanged = done;
+        if (!hc_copy_to(arg, done_off, &cmp.nr_exchanged, sizeof(cmp.nr_exchanged)) &&
+            !continued)
+            rc = -EFAULT;
+        if (continued || rc || done != end || end >= cmp.in.nr_extents)
+            return rc;
+        if (hc_preempt_check())
+            return (long)hypercall_create_continuation(
+                __HYPERVISOR_memory_op, "ih", XENMEM_exchange,
                 (void *)(uintptr_t)guest_handle_va(arg));
     }
 }
@@ -434,6 +535,10 @@ int compat_memory_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 
     case XENMEM_acquire_resource:
         rc = acquire_resource(start, arg);
+        break;
+
+    case XENMEM_exchange:
+        rc = start ? -EINVAL : exchange(arg);
         break;
 
     case XENMEM_get_vnumainfo:
