@@ -136,9 +136,12 @@ static long copy(XEN_GUEST_HANDLE_PARAM(void) uop, unsigned int count)
 
         rc = do_grant_table_op(GNTTABOP_copy, area_handle(nat), n);
         done = n;
-        if (compat_continued())
-            done = (unsigned int)((compat_cont_arg(1) - (uintptr_t)nat) / sizeof(*nat));
-        else if (rc)
+        if (compat_continued()) {
+            unsigned long off = compat_cont_arg(1) - (uintptr_t)nat;
+
+            /* The entry it resumes at, within this batch. */
+            done = off / sizeof(*nat) <= n ? (unsigned int)(off / sizeof(*nat)) : 0;
+        } else if (rc)
             return rc;
 
         /* Statuses of what was done, before anything else happens. */
