@@ -23,3 +23,5 @@ obj-y += xen/common/sched/credit.o
 -include xen/common/grant_table.mk
 -include xen/common/control.mk
 -include xen/xsm/xsm.mk
+# 32-bit x86 guests: argument translation (CONFIG_COMPAT).
+-include xen/common/compat/compat.mk

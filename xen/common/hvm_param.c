@@ -101,6 +101,16 @@ static long hvm_param_op(unsigned long op, XEN_GUEST_HANDLE_PARAM(void) arg)
     return rc;
 }
 
+/* The architecture's own operations (x86: xen/arch/x86/hvm.c). */
+long arch_do_hvm_op(unsigned long op, XEN_GUEST_HANDLE_PARAM(void) arg);
+
+__attribute__((__weak__)) long arch_do_hvm_op(unsigned long op, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    (void)op;
+    (void)arg;
+    return -ENOSYS;
+}
+
 long do_hvm_op(unsigned long op, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     switch (op) {
@@ -113,6 +123,6 @@ long do_hvm_op(unsigned long op, XEN_GUEST_HANDLE_PARAM(void) arg)
         return guest_handle_is_null(arg) ? 0 : -EINVAL;
 
     default:
-        return -ENOSYS;
+        return arch_do_hvm_op(op, arg);
     }
 }

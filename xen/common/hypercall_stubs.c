@@ -159,11 +159,26 @@ long dep_sched_op_compat(int cmd, unsigned long arg)
 /* ------------------------------------------------------------ x86 HVM */
 
 #if defined(CONFIG_X86) && defined(CONFIG_HVM)
+/*
+ * The real hvm_memory_op and hvm_grant_table_op (Xen's HVM filters, then
+ * the native or compat handler) are in xen/arch/x86/hvm.c; these weak ones
+ * only serve host tests built without it.
+ */
+__attribute__((__weak__))
 long hvm_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     (void)cmd; (void)arg;
-    return -ENOSYS;             /* ROADMAP 4/5: memory ops, HVM sub-op filter */
+    return -ENOSYS;
 }
+
+#ifdef CONFIG_GRANT_TABLE
+__attribute__((__weak__))
+long hvm_grant_table_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) uop, unsigned int count)
+{
+    (void)cmd; (void)uop; (void)count;
+    return -ENOSYS;
+}
+#endif
 
 long hvm_physdev_op(int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
@@ -189,13 +204,6 @@ long do_paging_domctl_cont(XEN_GUEST_HANDLE_PARAM(xen_domctl_t) u_domctl)
     return -ENOSYS;             /* ROADMAP 5: x86 paging domctl continuations */
 }
 
-#ifdef CONFIG_GRANT_TABLE
-long hvm_grant_table_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) uop, unsigned int count)
-{
-    (void)cmd; (void)uop; (void)count;
-    return -ENOSYS;             /* ROADMAP 4/5: grant tables, HVM sub-op filter */
-}
-#endif
 #endif /* CONFIG_X86 && CONFIG_HVM */
 
 #ifdef CONFIG_COMPAT

@@ -62,6 +62,19 @@ __attribute__((__weak__)) bool p2m_max_mapped_gfn(struct domain *d, uint64_t *gf
     return false;
 }
 
+/*
+ * Sub-ops of the architecture (x86: XENMEM_memory_map, in
+ * xen/arch/x86/hvm.c); it gets the whole cmd, as in Xen.
+ */
+long arch_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
+
+__attribute__((__weak__)) long arch_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    (void)cmd;
+    (void)arg;
+    return -ENOSYS;
+}
+
 /* ------------------------------------------------------------ domains */
 
 /*
@@ -1132,6 +1145,7 @@ long do_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 #endif
 
     default:
-        return -ENOSYS;             /* PV-only, x86-only and paging ops */
+        /* The arch's own (x86: XENMEM_memory_map); PV-only and paging ops: -ENOSYS. */
+        return arch_memory_op(cmd, arg);
     }
 }

@@ -47,6 +47,7 @@ struct runstate_info_32 {
 BUILD_BUG_ON(sizeof(struct runstate_info_32) != 44);
 #define COMPAT_SINGLESHOT_SIZE  12      /* uint64_t timeout_abs_ns, uint32_t flags */
 #define COMPAT_RUNSTATE_AREA_SIZE 8     /* a 4-byte handle in an 8-byte union */
+#define COMPAT_PENDING_SEL_OFFSET 4     /* vcpu_info.evtchn_pending_sel, 32 bits */
 
 static struct vcpu *domain_vcpu(const struct domain *d, unsigned int id)
 {
@@ -104,14 +105,16 @@ static bool vcpu_info_is_placeholder(const struct vcpu *v)
  * Move v's vcpu_info into the guest frame gfn at offset (d->lock held).
  * Errno values as Xen's map_vcpu_info().
  */
-static int map_vcpu_info(struct vcpu *v, uint64_t gfn, unsigned int offset)
+static int map_vcpu_info(struct vcpu *v, uint64_t gfn, unsigned int offset, bool compat)
 {
     struct domain *d = v->domain;
     struct vcpu_info *info;
     p2m_type_t t;
     mfn_t mfn;
+    /* A 32-bit x86 guest's vcpu_info has no 8-byte member. */
+    unsigned int align = compat ? 4 : _Alignof(struct vcpu_info);
 
-    if (offset > PAGE_SIZE - sizeof(*info) || (offset & (_Alignof(struct vcpu_info) - 1)))
+    if (offset > PAGE_SIZE - sizeof(*info) || (offset & (align - 1)))
         return -ENXIO;
     /* Once only. */
     if (!mfn_eq(v->vcpu_info_mfn, INVALID_MFN))
@@ -142,8 +145,14 @@ static int map_vcpu_info(struct vcpu *v, uint64_t gfn, unsigned int offset)
     /* The new location is published before anything is flagged in it. */
     smp_wmb();
 
-    /* Everything may be pending: a spurious upcall costs less than a lost one. */
-    write_atomic(&info->evtchn_pending_sel, ~(xen_ulong_t)0);
+    /*
+     * Everything may be pending: a spurious upcall costs less than a lost
+     * one.  A 32-bit x86 guest reads its 4-byte selector at offset 4.
+     */
+    if (compat)
+        write_atomic((uint32_t *)((char *)info + COMPAT_PENDING_SEL_OFFSET), ~0U);
+    else
+        write_atomic(&info->evtchn_pending_sel, ~(xen_ulong_t)0);
     vcpu_mark_events_pending(v);
     return 0;
 }
@@ -161,7 +170,7 @@ static long vcpu_op(int cmd, struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg, b
         if (!hc_copy_from(&info, arg, 0, sizeof(info)))
             return -EFAULT;
         spin_lock_irqsave(&d->lock, flags);
-        rc = map_vcpu_info(v, info.mfn, info.offset);
+        rc = map_vcpu_info(v, info.mfn, info.offset, compat);
         spin_unlock_irqrestore(&d->lock, flags);
         return rc;
     }
@@ -197,6 +206,9 @@ static long vcpu_op(int cmd, struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg, b
         return !test_bit(VPF_DOWN, &v->pause_flags);
 
     case VCPUOP_up:
+        /* Nothing to start from until a builder or VCPUOP_initialise gave it state. */
+        if (!read_atomic(&v->is_initialised))
+            return -EINVAL;
         vcpu_up(v);
         return 0;
 

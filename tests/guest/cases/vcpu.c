@@ -91,12 +91,7 @@ static long register_info(unsigned int vcpu, uint64_t gfn, uint32_t offset)
     return HYPERVISOR_vcpu_op(VCPUOP_register_vcpu_info, vcpu, &r);
 }
 
-#if GT_ARCH_X86 && GT_ARCH_BITS == 32
-GT_TEST_XFAIL_OURS(vcpu_register_info, "vcpu_op.register_vcpu_info",
-                   "ours leaves a 32-bit guest's evtchn_pending_sel (offset 4) at 0")
-#else
 GT_TEST(vcpu_register_info, "vcpu_op.register_vcpu_info")
-#endif
 {
     uint64_t gfn = gt_gfn_of(info_page[0]);
     const uint32_t off = 128;
@@ -151,8 +146,7 @@ GT_TEST(vcpu_register_info, "vcpu_op.register_vcpu_info")
 #if GT_ARCH_X86
 /* Last: a hypervisor that wrongly starts vCPU 1 here would change what
  * the tests above see. */
-GT_TEST_XFAIL_OURS(vcpu_up_no_context, "vcpu_op.up_without_context",
-                   "ours starts a vCPU that was never given a context")
+GT_TEST(vcpu_up_no_context, "vcpu_op.up_without_context")
 {
     /* Nobody gave vCPU 1 a context (VCPUOP_initialise): it cannot start. */
     if (gt_cfg.nr_cpus < 2)

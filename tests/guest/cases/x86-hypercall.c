@@ -242,8 +242,7 @@ GT_TEST(hcall_preserves, "hypercall.preserved_registers")
     check_preserved(__HYPERVISOR_sched_op, SCHEDOP_yield, 0);
 }
 
-GT_TEST_XFAIL_OURS(hcall_saturation, "hypercall.compat_result_saturation",
-                   "ours has no memory_op yet (-ENOSYS)")
+GT_TEST(hcall_saturation, "hypercall.compat_result_saturation")
 {
     static domid_t self = DOMID_SELF;
     long max;

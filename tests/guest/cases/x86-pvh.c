@@ -121,7 +121,7 @@ struct e820_entry {
     uint32_t type;
 } __attribute__((packed));
 
-GT_TEST_XFAIL_OURS(memory_map, "memory_op.memory_map", "ours has no memory_op yet (-ENOSYS)")
+GT_TEST(memory_map, "memory_op.memory_map")
 {
     static struct e820_entry map[64];
     static struct xen_memory_map arg;
@@ -167,8 +167,7 @@ GT_TEST(machine_memory_map, "memory_op.machine_memory_map")
                            (unsigned long)&arg, 0, 0, 0), -XEN_ENOSYS);
 }
 
-GT_TEST_XFAIL_OURS(current_reservation, "memory_op.current_reservation",
-                   "ours has no memory_op yet (-ENOSYS)")
+GT_TEST(current_reservation, "memory_op.current_reservation")
 {
     static domid_t self = DOMID_SELF;
     long cur, max;

@@ -842,6 +842,10 @@ static void test_vcpu_x86(void)
 
     CHECK_RC(VCPU(VCPUOP_is_up, 0, 0), 1);
     CHECK_RC(VCPU(VCPUOP_is_up, 1, 0), 0);
+    /* No register state to start from yet (Xen: !is_initialised). */
+    CHECK_RC(VCPU(VCPUOP_up, 1, 0), -EINVAL);
+    CHECK(fake_calls.up == 0, "not started");
+    v0[1].is_initialised = true;
     CHECK_RC(VCPU(VCPUOP_up, 1, 0), 0);
     CHECK(fake_calls.up == 1 && fake_calls.last_up == &v0[1], "vcpu_up(v1)");
     CHECK_RC(VCPU(VCPUOP_is_up, 1, 0), 1);

@@ -15,6 +15,7 @@
  * TSC leaf, and the HVM leaf (vCPU id, domain id, upcall vector support).
  */
 #include <xen/sched.h>
+#include <xen/event.h>
 #include <xen/lib.h>
 #include <asm/domain.h>
 #include <asm/hvm.h>
@@ -131,7 +132,10 @@ static void xen_leaf(const struct vcpu *v, uint32_t idx, uint32_t subleaf,
         if (subleaf != 0)
             break;
         r->eax = XEN_HVM_CPUID_IOMMU_MAPPINGS | XEN_HVM_CPUID_VCPU_ID |
-                 XEN_HVM_CPUID_DOMID | XEN_HVM_CPUID_UPCALL_VECTOR;
+                 XEN_HVM_CPUID_DOMID;
+        /* Not advertised where HVMOP_set_evtchn_upcall_vector is hidden. */
+        if (evtchn_upcall_vector_offered(v->domain))
+            r->eax |= XEN_HVM_CPUID_UPCALL_VECTOR;
         r->ebx = v->vcpu_id;
         r->ecx = v->domain->domain_id;
         break;

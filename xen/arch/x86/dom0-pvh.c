@@ -22,10 +22,12 @@
  * Common code then unpauses the domain.  Nothing of the machine (MMIO,
  * I/O ports, ACPI tables) is passed through yet.
  */
+#include <limits.h>
 #include <xen/arch.h>
 #include <xen/boot_info.h>
 #include <xen/console.h>
 #include <xen/errno.h>
+#include <xen/event.h>
 #include <xen/guest_access.h>
 #include <xen/lib.h>
 #include <xen/mm.h>
@@ -528,6 +530,8 @@ int arch_build_hardware_domain(struct boot_info *bi)
 
     memset(&config, 0, sizeof(config));
     config.flags = XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap;
+    /* dom0_evtchn_fifo=0, dom0_evtchn_upcall_vector=0: as on Arm. */
+    config.flags |= evtchn_dom0_cdf(bi->cmdline);
     config.max_vcpus = b->nr_vcpus;
     config.max_evtchn_port = ~0U;
     config.max_grant_frames = DOM0_GRANT_FRAMES;
@@ -550,7 +554,11 @@ int arch_build_hardware_domain(struct boot_info *bi)
     b->d->max_pages = ~0UL;
     if ((rc = allocate_memory(b)) != 0)
         goto fail;
-    b->d->max_pages = b->d->tot_pages;
+    /* Xen's limit: dom0_mem=max:S, else none (UINT_MAX pages). */
+    b->d->max_pages = opt.mem_max && (opt.mem_max >> PAGE_SHIFT) < UINT_MAX
+                      ? opt.mem_max >> PAGE_SHIFT : UINT_MAX;
+    if (b->d->max_pages < b->d->tot_pages)
+        b->d->max_pages = b->d->tot_pages;
     set_memory_map(b);
 
     if ((rc = build_acpi(b)) != 0 || (rc = load_kernel(b)) != 0 ||

@@ -11,9 +11,11 @@
  */
 #include <xen/arch.h>
 #include <xen/atomic.h>
+#include <xen/compat.h>
 #include <xen/console.h>
 #include <xen/errno.h>
 #include <xen/lib.h>
+#include <xen/mm.h>
 #include <xen/p2m.h>
 #include <xen/sched.h>
 #include <xen/smp.h>
@@ -123,8 +125,17 @@ int arch_vcpu_create(struct vcpu *v)
         return -ENOMEM;
     a->vcpu = v;
     v->arch = a;
+    /* Where compat hypercalls build native arguments (xen/compat.h). */
+    a->xlat = alloc_xenheap_pages(1);
+    if (!a->xlat) {
+        xfree(a);
+        v->arch = NULL;
+        return -ENOMEM;
+    }
+    BUILD_BUG_ON(COMPAT_XLAT_SIZE != 2 * PAGE_SIZE);
     rc = svm_vcpu_init(v);
     if (rc) {
+        free_xenheap_pages(a->xlat, 1);
         xfree(a);
         v->arch = NULL;
     }
@@ -136,6 +147,8 @@ void arch_vcpu_destroy(struct vcpu *v)
     if (!v->arch)
         return;
     svm_vcpu_destroy(v);
+    if (v->arch->xlat)
+        free_xenheap_pages(v->arch->xlat, 1);
     xfree(v->arch);
     v->arch = NULL;
 }

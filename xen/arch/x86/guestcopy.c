@@ -10,12 +10,15 @@
  * writable when CR0.WP is set.  Like the CPU, the walk sets the accessed
  * bits it used and the dirty bit of the page it writes.
  *
+ * The one exception is the compat translation area (in_xlat_area()).
+ *
  * Everything is copied page by page; the first page that does not
  * translate (or is not RAM of the right kind) stops the copy, and the
  * functions return how many bytes were NOT copied.
  */
 #include <xen/arch.h>
 #include <xen/atomic.h>
+#include <xen/compat.h>
 #include <xen/guest_access.h>
 #include <xen/lib.h>
 #include <xen/mm.h>
@@ -188,6 +191,20 @@ static bool copy_gpa_page(struct domain *d, uint64_t gpa, void *buf, unsigned lo
     return true;
 }
 
+/*
+ * During a 32-bit hypercall, native handlers called by compat ones read
+ * and write their translated arguments in the vCPU's translation area
+ * (xen/compat.h): an access wholly inside it is a plain copy.  Only then:
+ * a 64-bit guest's addresses always go through its page tables.
+ */
+static bool in_xlat_area(const struct arch_vcpu *a, uint64_t va, unsigned long len)
+{
+    uint64_t off = va - (uint64_t)(uintptr_t)a->xlat;
+
+    return a->hcall_compat && a->xlat && off < COMPAT_XLAT_SIZE &&
+           len <= COMPAT_XLAT_SIZE - off;
+}
+
 static unsigned long copy_linear(void *buf, uint64_t va, unsigned long len, enum copy_dir dir)
 {
     struct vcpu *v = current;
@@ -195,6 +212,17 @@ static unsigned long copy_linear(void *buf, uint64_t va, unsigned long len, enum
 
     if (!x86_vcpu_is_guest(v))
         return len;
+    if (in_xlat_area(v->arch, va, len)) {
+        void *p = (void *)(uintptr_t)va;
+
+        if (dir == TO_GUEST)
+            memcpy(p, buf, len);
+        else if (dir == FROM_GUEST)
+            memcpy(buf, p, len);
+        else
+            memset(p, 0, len);
+        return 0;
+    }
     wide = hvm_guest_mode(v) == 8;
     while (len) {
         unsigned long n = PAGE_SIZE - (va & (PAGE_SIZE - 1));

@@ -10,11 +10,17 @@
  * guest passes eax, ebx, ecx, edx, esi, edi and goes through hvm32 (the
  * result replaces eax only).  Outside real mode the guest must be at CPL 0,
  * else -EPERM; virtual-8086 mode always gets -EPERM.
+ *
+ * Also here: what the compat handlers need from the arch (xen/compat.h),
+ * Xen's HVM filters in front of memory_op and grant_table_op, x86's own
+ * memory_op sub-op (XENMEM_memory_map) and HVMOP_set_evtchn_upcall_vector.
  */
 #include <xen/arch.h>
 #include <xen/atomic.h>
+#include <xen/compat.h>
 #include <xen/console.h>
 #include <xen/errno.h>
+#include <xen/event.h>
 #include <xen/guest_access.h>
 #include <xen/lib.h>
 #include <xen/mm.h>
@@ -28,6 +34,9 @@
 #include <public/sysctl.h>
 #include <public/domctl.h>
 #include <public/sched.h>
+#include <public/memory.h>
+#include <public/grant_table.h>
+#include <public/hvm/hvm_op.h>
 #include <public/hvm/params.h>
 #include <asm/domain.h>
 #include <asm/hvm.h>
@@ -58,6 +67,17 @@ __DEFINE_XEN_GUEST_HANDLE(xen_dm_op_buf_t, xen_dm_op_buf_t);
 #endif
 
 #include <generated/hypercall-defs.h>
+
+/* Byte copies through an untyped handle; true when every byte moved. */
+#define hc_copy_to(hnd, off, src, len) \
+    (arch_copy_to_guest(guest_handle_va(hnd) + (off), (src), (len)) == 0)
+#define hc_copy_from(dst, hnd, off, len) \
+    (arch_copy_from_guest((dst), guest_handle_va(hnd) + (off), (len)) == 0)
+
+#define MEMOP_CMD_MASK      ((1UL << 6) - 1)   /* cmd = op | (progress << 6) */
+
+long arch_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg);
+long arch_do_hvm_op(unsigned long op, XEN_GUEST_HANDLE_PARAM(void) arg);
 
 #define X86_EFLAGS_VM       (1u << 17)
 
@@ -140,9 +160,12 @@ void hvm_hypercall(struct vcpu *v)
         if (!a->hcall_preempted)
             vmcb->rax = (uint64_t)ret;
     } else {
+        /* Compat handlers may now hand native ones the translation area. */
+        a->hcall_compat = true;
         call_handlers_hvm32((uint32_t)vmcb->rax, ret, (uint32_t)a->regs.rbx,
                             (uint32_t)a->regs.rcx, (uint32_t)a->regs.rdx,
                             (uint32_t)a->regs.rsi, (uint32_t)a->regs.rdi);
+        a->hcall_compat = false;
         if (!a->hcall_preempted)
             vmcb->rax = (vmcb->rax & ~0xffffffffULL) | (uint32_t)ret;
     }
@@ -168,6 +191,8 @@ unsigned long hypercall_create_continuation(unsigned int op, const char *format,
         case 'h': val = (uint64_t)(uintptr_t)va_arg(ap, void *); break;
         default:  val = va_arg(ap, unsigned long); break;
         }
+        /* Kept whole for compat handlers that map pointers back. */
+        a->cont_args[i] = val;
         if (wide)
             *slots64[i] = val;
         else
@@ -177,6 +202,157 @@ unsigned long hypercall_create_continuation(unsigned int op, const char *format,
     a->vmcb->rax = op;
     a->hcall_preempted = true;
     return op;
+}
+
+/* ------------------------------------------------------------ compat support */
+
+void *compat_xlat_area(void)
+{
+    struct vcpu *v = current;
+
+    if (!x86_vcpu_is_guest(v) || !v->arch->hcall_compat)
+        return NULL;
+    return v->arch->xlat;
+}
+
+bool compat_continued(void)
+{
+    return current->arch->hcall_preempted;
+}
+
+unsigned long compat_cont_arg(unsigned int i)
+{
+    return i < 5 ? current->arch->cont_args[i] : 0;
+}
+
+void compat_cont_set_arg(unsigned int i, unsigned long val)
+{
+    struct arch_vcpu *a = current->arch;
+    uint64_t *slots32[5] = { &a->regs.rbx, &a->regs.rcx, &a->regs.rdx,
+                             &a->regs.rsi, &a->regs.rdi };
+
+    if (i >= 5 || !a->hcall_preempted)
+        return;
+    a->cont_args[i] = val;
+    *slots32[i] = (uint32_t)val;
+}
+
+/* ------------------------------------------------------------ HVM filters */
+
+/*
+ * What an HVM guest may do of memory_op and grant_table_op, as Xen 4.17's
+ * hvm_memory_op() / hvm_grant_table_op(): the host's memory map and the
+ * PV machine-to-phys table are not theirs; of the grant operations only
+ * those audited for translated guests.  32-bit guests go on to the compat
+ * handlers, which translate.
+ */
+long hvm_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    switch (cmd & MEMOP_CMD_MASK) {
+    case XENMEM_machine_memory_map:
+    case XENMEM_machphys_mapping:
+        return -ENOSYS;
+    }
+    if (current->arch->hcall_compat)
+        return compat_memory_op((unsigned int)cmd, arg);
+    return do_memory_op(cmd, arg);
+}
+
+#ifdef CONFIG_GRANT_TABLE
+long hvm_grant_table_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) uop, unsigned int count)
+{
+    switch (cmd) {
+    case GNTTABOP_query_size:
+    case GNTTABOP_setup_table:
+    case GNTTABOP_set_version:
+    case GNTTABOP_get_version:
+    case GNTTABOP_copy:
+    case GNTTABOP_map_grant_ref:
+    case GNTTABOP_unmap_grant_ref:
+    case GNTTABOP_swap_grant_ref:
+        break;
+    default:
+        return -ENOSYS;
+    }
+    if (current->arch->hcall_compat)
+        return compat_grant_table_op(cmd, uop, count);
+    return do_grant_table_op(cmd, uop, count);
+}
+#endif
+
+/* ------------------------------------------------------------ x86 memory ops */
+
+/*
+ * XENMEM_memory_map: the map the domain's builder recorded (dom0-pvh.c).
+ * The whole cmd is the sub-op here, so continuation bits make it unknown.
+ */
+long arch_memory_op(unsigned long cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct domain *d = current->domain;
+
+    switch (cmd) {
+    case XENMEM_memory_map: {
+        struct e820_entry map[HVM_E820_MAX];
+        struct xen_memory_map m;
+        unsigned int n;
+
+        if (!hc_copy_from(&m, arg, 0, sizeof(m)))
+            return -EFAULT;
+        n = x86_domain_memory_map(d, map, HVM_E820_MAX);
+        if (!n)
+            return -ENOSYS;             /* no map set: as a pre-map Xen */
+        if (n > HVM_E820_MAX)
+            n = HVM_E820_MAX;
+        if (m.nr_entries > n)
+            m.nr_entries = n;
+        if (arch_copy_to_guest(guest_handle_va(m.buffer), map,
+                               m.nr_entries * sizeof(map[0])) ||
+            !hc_copy_to(arg, 0, &m, sizeof(m)))
+            return -EFAULT;
+        return 0;
+    }
+    default:
+        return -ENOSYS;
+    }
+}
+
+/* ------------------------------------------------------------ hvm_op */
+
+/*
+ * HVMOP_set_evtchn_upcall_vector: a vector of a vCPU's own for its event
+ * upcalls (Xen 4.17 delivers it through the local APIC; we inject it as
+ * we do the callback vector).  A domain created without it
+ * (XEN_DOMCTL_CDF_no_upcall_vector) sees the operation as absent.
+ */
+static long set_upcall_vector(XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    struct domain *d = current->domain;
+    struct xen_hvm_evtchn_upcall_vector op;
+    struct vcpu *v;
+
+    if (!evtchn_upcall_vector_offered(d))
+        return -ENOSYS;
+    if (!hc_copy_from(&op, arg, 0, sizeof(op)))
+        return -EFAULT;
+    if (op.vector < 0x10)
+        return -EINVAL;
+    if (op.vcpu >= d->max_vcpus || !d->vcpu || !(v = d->vcpu[op.vcpu]))
+        return -ENOENT;
+    printk("d%uv%u: upcall vector %02x\n", d->domain_id, v->vcpu_id, op.vector);
+    write_atomic(&v->arch->upcall_vector, op.vector);
+    if (v->vcpu_info && read_atomic(&v->vcpu_info->evtchn_upcall_pending))
+        arch_vcpu_kick(v);
+    return 0;
+}
+
+long arch_do_hvm_op(unsigned long op, XEN_GUEST_HANDLE_PARAM(void) arg)
+{
+    switch (op) {
+    case HVMOP_set_evtchn_upcall_vector:
+        return set_upcall_vector(arg);
+    default:
+        return -ENOSYS;
+    }
 }
 
 /* Xen's HVM hypercall page: 32-byte stubs "mov $nr, %eax; vmmcall; ret". */
@@ -376,7 +552,12 @@ bool hvm_portio(struct vcpu *v, uint64_t info)
 unsigned int hvm_upcall_vector(const struct vcpu *v)
 {
     uint64_t p = read_atomic(&v->domain->hvm_params[HVM_PARAM_CALLBACK_IRQ]);
-    unsigned int vec = (unsigned int)(p & 0xff);
+    unsigned int vec = read_atomic(&v->arch->upcall_vector);
+
+    /* A vCPU's own vector wins over the domain's callback. */
+    if (vec)
+        return vec;
+    vec = (unsigned int)(p & 0xff);
 
     if ((p >> 56) != HVM_PARAM_CALLBACK_TYPE_VECTOR || vec < 0x10)
         return 0;

@@ -252,6 +252,7 @@ void svm_vcpu_reset_pvh(struct vcpu *v, uint32_t entry, uint32_t ebx)
 {
     reset_pvh(v, entry, ebx);
     v->arch->initialised = true;
+    write_atomic(&v->is_initialised, true);     /* VCPUOP_up may start it */
 }
 
 /* FNINIT state with SSE exceptions masked. */

@@ -91,6 +91,18 @@ struct arch_vcpu {
 
     /* A handler asked to be re-run (hypercall_create_continuation()). */
     bool hcall_preempted;
+    /*
+     * In a hypercall from 32-bit mode: compat handlers may hand native
+     * ones pointers into `xlat` (guestcopy.c lets those through).  The
+     * continuation's arguments at full width, for compat handlers to map
+     * translated pointers back (hvm.c).
+     */
+    bool hcall_compat;
+    void *xlat;                 /* COMPAT_XLAT_SIZE bytes of the heap */
+    uint64_t cont_args[5];
+
+    /* HVMOP_set_evtchn_upcall_vector: this vCPU's own vector (0: none). */
+    uint8_t upcall_vector;
 
     /* Given a register state to start from (a builder, later VCPUOP_initialise). */
     bool initialised;
