@@ -11,8 +11,6 @@
  */
 #include "gt-ctl.h"
 
-#define WHY_OURS "acquire_resource not yet implemented"
-
 /* Where the frames appear in dom0: nothing is there, nothing else uses it. */
 #define MAP_GFN ((GT_UNMAPPED_ADDR + 0x100000) / GT_PAGE_SIZE)
 
@@ -50,7 +48,7 @@ static domid_t new_domain(void)
     return (domid_t)id;
 }
 
-GT_TEST_XFAIL_OURS(acquire_size, "acquire_resource.size", WHY_OURS)
+GT_TEST(acquire_size, "acquire_resource.size")
 {
     domid_t d = new_domain();
 
@@ -82,7 +80,7 @@ GT_TEST_XFAIL_OURS(acquire_size, "acquire_resource.size", WHY_OURS)
     EXPECT_EQ(gt_ctl_destroy(d), 0);
 }
 
-GT_TEST_XFAIL_OURS(acquire_map, "acquire_resource.map_grant_table", WHY_OURS)
+GT_TEST(acquire_map, "acquire_resource.map_grant_table")
 {
     domid_t d = new_domain();
     volatile uint32_t *p;
@@ -117,7 +115,7 @@ GT_TEST_XFAIL_OURS(acquire_map, "acquire_resource.map_grant_table", WHY_OURS)
     EXPECT_EQ(gt_ctl_destroy(d), 0);
 }
 
-GT_TEST_XFAIL_OURS(acquire_refused, "acquire_resource.refused", WHY_OURS)
+GT_TEST(acquire_refused, "acquire_resource.refused")
 {
     const uint16_t gt = XENMEM_resource_grant_table;
     const uint32_t shr = XENMEM_resource_grant_table_id_shared;
