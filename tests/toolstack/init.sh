@@ -1,0 +1,147 @@
+#!/bin/busybox sh
+# /init of the real-toolstack test (arm64-xl.t): Debian's Linux as dom0 runs
+# Debian's xl 4.17 against the hypervisor below it, step by step, and prints
+# one machine-readable line per step:
+#
+#   XLTEST step=<name> rc=<exit status> [key=value ...]
+#
+# then powers off.  Command output is printed too, each line prefixed with
+# "XLOUT <step>: ", so the log shows what xl said.  The guest image and its
+# xl config are in /xltest/ (added by the test); /xltest/args holds options
+# (XLTEST_WAIT=<seconds for the domU to end>).
+
+/bin/busybox mkdir -p /bin /sbin /usr/bin /usr/sbin /proc /sys /dev
+/bin/busybox --install -s
+export PATH=/usr/lib/xen-4.17/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export LD_LIBRARY_PATH=/lib/aarch64-linux-gnu:/usr/lib/aarch64-linux-gnu:/usr/lib/xen-4.17/lib/aarch64-linux-gnu
+XLTEST_WAIT=20
+[ -f /xltest/args ] && . /xltest/args
+
+# mark STEP RC [DETAILS]; t= is dom0's uptime, to see where the time goes.
+mark() {
+    read -r up _ </proc/uptime 2>/dev/null
+    echo "XLTEST step=$1 rc=$2${3:+ $3} t=${up:-?}"
+}
+# run STEP CMD...: run a command (at most XLTEST_STEP_TIMEOUT seconds: a
+# xenstore client with no daemon waits forever), show its output, mark its
+# status (143 = timed out).
+XLTEST_STEP_TIMEOUT=20
+run() {
+    step=$1; shift
+    timeout $XLTEST_STEP_TIMEOUT "$@" >/tmp/out 2>&1
+    rc=$?
+    sed "s/^/XLOUT $step: /" /tmp/out
+    mark "$step" $rc
+    return $rc
+}
+finish() {
+    echo "XLTEST done"
+    sync
+    poweroff -f
+    sleep 5
+    echo "XLTEST poweroff failed"
+    while :; do sleep 60; done
+}
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /dev/pts /tmp /run /var/run/xen /var/run/xenstored /var/lib/xen /var/lib/xenstored \
+    /var/log/xen /var/xen/dump
+mount -t tmpfs tmpfs /tmp
+mount -t devpts devpts /dev/pts     # xenconsoled gives each guest console a pty
+mark init 0 "kernel=$(uname -r)"
+
+# The Xen drivers Debian builds as modules (privcmd before xenfs, which
+# uses it); a driver already built in needs nothing.
+KREL=$(uname -r)
+for m in xen-privcmd xen-evtchn xen-gntdev xen-gntalloc xenfs/xenfs; do
+    run "insmod-${m##*/}" insmod /lib/modules/$KREL/kernel/drivers/xen/$m.ko
+done
+
+run xenfs mount -t xenfs xenfs /proc/xen
+caps=$(cat /proc/xen/capabilities 2>/dev/null)
+[ "$caps" = control_d ]; mark caps $? "capabilities=$caps"
+ls /dev/xen >/tmp/out 2>&1; mark devxen $? "nodes=$(tr '\n' ',' </tmp/out)"
+for f in /sys/hypervisor/type /sys/hypervisor/version/major /sys/hypervisor/version/minor \
+         /sys/hypervisor/version/extra; do
+    echo "XLOUT sysfs: $f=$(cat $f 2>/dev/null)"
+done
+
+# xenstored: Debian's launch-xenstore picks oxenstored; the C daemon is
+# the fallback (XLTEST_XENSTORED=c selects it).
+XS=${XLTEST_XENSTORED:-o}
+if [ "$XS" = o ]; then
+    timeout 20 oxenstored --pid-file /var/run/xenstored.pid >/tmp/xs.out 2>&1
+else
+    timeout 20 xenstored --pid-file /var/run/xenstored.pid >/tmp/xs.out 2>&1
+fi
+rc=$?
+sed 's/^/XLOUT xenstored: /' /tmp/xs.out
+i=0
+while [ $rc = 0 ] && ! timeout 2 xenstore-exists / 2>/dev/null && [ $i -lt 25 ]; do
+    sleep 0.2; i=$((i + 1))
+done
+[ $rc = 0 ] && timeout 2 xenstore-exists / 2>/dev/null; mark xenstored $? "daemon=${XS}xenstored"
+run xenstore-rw sh -c 'xenstore-write /xltest/probe ok && [ "$(xenstore-read /xltest/probe)" = ok ]'
+run init-dom0 xen-init-dom0
+# xenconsoled serves the domU's console ring (xl create would work without it,
+# but not the console).
+run xenconsoled xenconsoled --pid-file=/var/run/xenconsoled.pid
+sleep 1
+pidof xenconsoled >/dev/null; mark xenconsoled-running $?
+
+# Host information: the whole of xl info, then the fields compared between
+# the two hypervisors on one line.
+info_line() {
+    timeout $XLTEST_STEP_TIMEOUT xl info >/tmp/info 2>&1 || return 1
+    sed -n 's/^\([a-z_]*\) *: \(.*\)$/\1=\2/p' /tmp/info | tr ' ' '_' >/tmp/info.kv
+}
+if info_line; then
+    sed 's/^/XLOUT info: /' /tmp/info
+    FREE0=$(sed -n 's/^free_memory=//p' /tmp/info.kv)
+    mark info 0 "$(grep -E '^(nr_cpus|max_cpu_id|nr_nodes|cores_per_socket|threads_per_core|cpu_mhz|total_memory|free_memory|xen_major|xen_minor|xen_caps|xen_scheduler|virt_caps|xen_pagesize|xen_extra)=' /tmp/info.kv | tr '\n' ' ')"
+else
+    sed 's/^/XLOUT info: /' /tmp/info
+    mark info 1
+    FREE0=""
+fi
+run list xl list
+timeout 10 xl list 2>/dev/null | grep -q '^Domain-0 '; mark list-dom0 $?
+
+# The domU: the guest test framework's kernel with no tests selected: it
+# prints a line or two and powers itself off (SCHEDOP_shutdown).
+run create xl -vvv create /xltest/domu.cfg
+created=$rc
+seen=""
+gone=1
+if [ $created = 0 ]; then
+    i=0
+    while [ $i -lt $((XLTEST_WAIT * 5)) ]; do
+        st=$(timeout 10 xl list xltest-domu 2>/dev/null | awk 'NR == 2 { print $5 }')
+        [ -z "$st" ] && { gone=0; break; }
+        case " $seen " in *" $st "*) ;; *) seen="$seen $st" ;; esac
+        sleep 0.2; i=$((i + 1))
+    done
+fi
+seen=$(echo $seen | tr ' ' ',')
+mark wait $gone "states=${seen:-none} waited=$((i / 5))s"
+run console-log sh -c 'cat /var/log/xen/xl-xltest-domu.log 2>/dev/null; cat /var/log/xen/console/guest-xltest-domu.log 2>/dev/null; true'
+if timeout 10 xl list xltest-domu >/dev/null 2>&1; then
+    run destroy xl -vvv destroy xltest-domu
+    mark destroy-needed 1
+else
+    mark destroy-needed 0
+fi
+run list-after xl list
+! timeout 10 xl list 2>/dev/null | grep -q '^xltest-domu '; mark list-gone $?
+
+if info_line; then
+    FREE1=$(sed -n 's/^free_memory=//p' /tmp/info.kv)
+    [ -n "$FREE0" ] && [ "$FREE0" = "$FREE1" ]
+    mark memory $? "free_before=$FREE0 free_after=$FREE1"
+else
+    mark memory 1 "free_before=$FREE0 free_after=unknown"
+fi
+run dmesg-xen sh -c 'dmesg | grep -i xen | tail -n 40'
+finish
