@@ -47,6 +47,24 @@ mkdir -p "$CACHE/debs" || die "cannot create $CACHE"
 exec 9>"$CACHE/.lock"
 flock -w 600 9 || die "cannot lock $CACHE"
 
+# Fast path: asking apt for versions takes seconds per call on a loaded
+# machine, and the answer cannot change while the package lists do not.
+STAMP=$({ ls -l --time-style=+%s /var/lib/apt/lists/ 2>/dev/null; sha256sum <"$SELF"; } |
+        sha256sum | cut -c1-16)
+if [ -s "$CACHE/fast-$STAMP" ]; then
+    k=$(sed -n 's/^KERNEL=//p' "$CACHE/fast-$STAMP")
+    b=$(sed -n 's/^BASE=//p' "$CACHE/fast-$STAMP")
+    if [ -s "$k" ] && [ -s "$b" ]; then
+        cat "$CACHE/fast-$STAMP"
+        exit 0
+    fi
+fi
+finish() {
+    rm -f "$CACHE"/fast-*
+    printf 'KERNEL=%s\nBASE=%s\n' "$1" "$2" | tee "$CACHE/fast-$STAMP"
+    exit 0
+}
+
 # Candidate versions of arm64 packages, from the local package lists only,
 # asked in one apt-cache call (each call reads the whole cache: seconds on a
 # loaded machine) and remembered.
@@ -115,11 +133,7 @@ if [ -s "$CACHE/base-$KEY.list" ] && [ -s "$KDIR/vmlinuz" ]; then
     # The walk's packages, recorded with the archive, must still be current.
     versions $(cat "$CACHE/base-$KEY.list") >/dev/null
     FULL=$(key_of $(cat "$CACHE/base-$KEY.list"))
-    if [ -s "$CACHE/base-$FULL.cpio.gz" ]; then
-        echo "KERNEL=$KDIR/vmlinuz"
-        echo "BASE=$CACHE/base-$FULL.cpio.gz"
-        exit 0
-    fi
+    [ -s "$CACHE/base-$FULL.cpio.gz" ] && finish "$KDIR/vmlinuz" "$CACHE/base-$FULL.cpio.gz"
 fi
 
 # ---- kernel ---------------------------------------------------------------------
@@ -253,5 +267,4 @@ cp "$ROOT/etc/xltest-versions" "$CACHE/base-$FULL.versions"
 rm -rf "$TREE" "$ROOT"
 # Older archives of the same script are dead weight.
 find "$CACHE" -maxdepth 1 -name 'base-*' -mtime +7 -delete 2>/dev/null
-echo "KERNEL=$KDIR/vmlinuz"
-echo "BASE=$CACHE/base-$FULL.cpio.gz"
+finish "$KDIR/vmlinuz" "$CACHE/base-$FULL.cpio.gz"
