@@ -113,6 +113,12 @@ else
     FREE0=""
 fi
 run list xl list
+# More host and dom0 queries xl makes: SYSCTL_readconsole, getvcpuinfo and
+# vCPU affinities, cpupool_op, cputopoinfo and numainfo.
+run dmesg xl dmesg
+run vcpu-list xl vcpu-list
+run cpupool-list xl cpupool-list
+run info-n xl info -n
 timeout 10 xl list 2>/dev/null | grep -q '^Domain-0 '; mark list-dom0 $?
 
 # The domU: the guest test framework's kernel with no tests selected: it
