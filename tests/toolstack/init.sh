@@ -121,6 +121,22 @@ run cpupool-list xl cpupool-list
 run info-n xl info -n
 timeout 10 xl list 2>/dev/null | grep -q '^Domain-0 '; mark list-dom0 $?
 
+# Xen's own tool tests from the same package: each creates a domain and
+# destroys it again.  test-resource: XENMEM_acquire_resource on a domU's
+# grant table (size query, map, bad requests); test-paging-mempool:
+# get/set_paging_mempool_size around populate_physmap.
+run test-resource test-resource
+run test-paging-mempool test-paging-mempool
+
+# A domU whose kernel is not a kernel: the domain is created, its build
+# fails, and xl must take it down again and leave nothing behind (checked
+# by list-gone and memory below).  Cheap: it fails before any memory is
+# populated.
+timeout $XLTEST_STEP_TIMEOUT xl create /xltest/bad.cfg >/tmp/out 2>&1
+rc=$?
+grep -E 'error|panic' /tmp/out | sed 's/^/XLOUT create-bad: /'
+[ $rc != 0 ] && [ $rc != 143 ]; mark create-bad $? "xl_rc=$rc"
+
 # The domU: the guest test framework's kernel with no tests selected: it
 # prints a line or two and powers itself off (SCHEDOP_shutdown).
 run create xl -vvv create /xltest/domu.cfg
@@ -150,7 +166,7 @@ else
     mark destroy-needed 0
 fi
 run list-after xl list
-! timeout 10 xl list 2>/dev/null | grep -q '^xltest-domu '; mark list-gone $?
+! timeout 10 xl list 2>/dev/null | grep -qE '^xltest-(domu|bad) '; mark list-gone $?
 
 if info_line; then
     FREE1=$(sed -n 's/^free_memory=//p' /tmp/info.kv)
