@@ -19,7 +19,7 @@
 # reported so that the list can grow.
 #
 # Exit 0 = pass, 77 = cannot run (QEMU, packages, images missing), 1 = fail.
-# Knobs: XLTEST_BOOT_TIMEOUT (seconds per boot, default 100),
+# Knobs: XLTEST_BOOT_TIMEOUT (seconds per boot, default 150),
 # XLTEST_CACHE (see assemble.sh), XLTEST_HV_OURS (another image for ours),
 # XLTEST_ONLY=xen|ours (boot one side only; the verdict then covers that
 # side alone).
@@ -29,7 +29,7 @@ BUILD=${BUILD:-$TOP/build}
 cd "$TOP" || exit 1
 HERE=tests/toolstack
 OUT=$BUILD/tests/toolstack-arm64
-BOOT_TIMEOUT=${XLTEST_BOOT_TIMEOUT:-100}
+BOOT_TIMEOUT=${XLTEST_BOOT_TIMEOUT:-150}
 OURS_BIN=${XLTEST_HV_OURS:-$BUILD/arm64/xen.bin}
 ONLY=${XLTEST_ONLY:-}
 

@@ -44,6 +44,9 @@ for tool in apt-get apt-cache dpkg dpkg-deb readelf python3 flock sha256sum; do
     command -v $tool >/dev/null || skip "$tool not available"
 done
 mkdir -p "$CACHE/debs" || die "cannot create $CACHE"
+# The real path: build/cache is often a symlink, and library links are
+# resolved with readlink -f below and must stay inside the tree.
+CACHE=$(readlink -f "$CACHE")
 exec 9>"$CACHE/.lock"
 flock -w 600 9 || die "cannot lock $CACHE"
 
