@@ -39,7 +39,8 @@ ONLY=${XLTEST_ONLY:-}
 # domain and no page may be left behind either way.
 OURS_EXPECTED="init insmod-xen-privcmd insmod-xen-evtchn insmod-xen-gntdev insmod-xen-gntalloc
 insmod-xenfs xenfs caps devxen xenstored xenstore-rw init-dom0 xenconsoled xenconsoled-running
-info info-fields list dmesg vcpu-list cpupool-list info-n list-dom0 create-bad list-after list-gone memory"
+info info-fields list dmesg vcpu-list cpupool-list info-n debug-keys vcpu-pin sched list-dom0 create-bad
+list-after list-gone memory"
 # xl info fields that describe the same QEMU machine and ABI and so must
 # read the same on both.  Others differ on purpose (docs/toolstack.md):
 # total_memory/free_memory (what each hypervisor keeps), xen_extra,
@@ -49,7 +50,7 @@ xen_minor xen_caps xen_pagesize"
 # Every step init.sh marks, in order: the table's rows.
 ALL_STEPS="init insmod-xen-privcmd insmod-xen-evtchn insmod-xen-gntdev insmod-xen-gntalloc
 insmod-xenfs xenfs caps devxen xenstored xenstore-rw init-dom0 xenconsoled xenconsoled-running
-info info-fields list dmesg vcpu-list cpupool-list info-n list-dom0 test-resource test-paging-mempool create-bad create wait shutdown-reason destroy-needed list-after list-gone memory
+info info-fields list dmesg vcpu-list cpupool-list info-n debug-keys vcpu-pin sched list-dom0 test-resource test-paging-mempool create-bad create wait shutdown-reason destroy-needed list-after list-gone memory
 done"
 # Steps that say something about the domU only when it was created.
 AFTER_CREATE="wait shutdown-reason destroy-needed"

@@ -119,6 +119,12 @@ run dmesg xl dmesg
 run vcpu-list xl vcpu-list
 run cpupool-list xl cpupool-list
 run info-n xl info -n
+# SYSCTL_debug_keys, DOMCTL_setvcpuaffinity, and DOMCTL_scheduler_op on dom0
+# for whichever scheduler the hypervisor runs (xl info: xen_scheduler).
+run debug-keys xl debug-keys h
+run vcpu-pin xl vcpu-pin Domain-0 all all
+SCHED=$(sed -n 's/^xen_scheduler=//p' /tmp/info.kv 2>/dev/null)
+run sched xl sched-${SCHED:-credit} -d Domain-0
 timeout 10 xl list 2>/dev/null | grep -q '^Domain-0 '; mark list-dom0 $?
 
 # Xen's own tool tests from the same package: each creates a domain and
