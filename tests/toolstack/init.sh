@@ -131,8 +131,12 @@ timeout 10 xl list 2>/dev/null | grep -q '^Domain-0 '; mark list-dom0 $?
 # destroys it again.  test-resource: XENMEM_acquire_resource on a domU's
 # grant table (size query, map, bad requests); test-paging-mempool:
 # get/set_paging_mempool_size around populate_physmap.
+# free= after each step that made and destroyed domains: which one leaks.
+free_now() { timeout 10 xl info 2>/dev/null | sed -n 's/^free_memory *: *//p'; }
 run test-resource test-resource
+echo "XLTEST free after=test-resource free=$(free_now)"
 run test-paging-mempool test-paging-mempool
+echo "XLTEST free after=test-paging-mempool free=$(free_now)"
 
 # A domU whose kernel is not a kernel: the domain is created, its build
 # fails, and xl must take it down again and leave nothing behind (checked
@@ -142,6 +146,7 @@ timeout $XLTEST_STEP_TIMEOUT xl create /xltest/bad.cfg >/tmp/out 2>&1
 rc=$?
 grep -E 'error|panic' /tmp/out | sed 's/^/XLOUT create-bad: /'
 [ $rc != 0 ] && [ $rc != 143 ]; mark create-bad $? "xl_rc=$rc"
+echo "XLTEST free after=create-bad free=$(free_now)"
 
 # The domU: the guest test framework's kernel with no tests selected: it
 # prints a line or two and powers itself off (SCHEDOP_shutdown).
