@@ -204,7 +204,7 @@ for side in xen ours; do
     # What libxl/libxc said when a step failed: the evidence for the gap list.
     if [ "${RES[$side.create]:-0}" != 0 ]; then
         echo "$side: xl create errors:"
-        tr -d '\r' <"$OUT/$side.log" | grep -a '^XLOUT create: .*\(error\|panic\|failed\)' | sed 's/^XLOUT create: /    /' | head -n 12
+        tr -d '\r' <"$OUT/$side.log" | grep -a '^XLOUT create: .*\(error\|panic\|failed\)' | grep -v 'loader probe failed' | sed 's/^XLOUT create: /    /' | head -n 12
     fi
 done
 echo "wall time: $((start - t0))s to prepare, ${wall}s for the boots (logs: $OUT/xen.log, $OUT/ours.log)"
