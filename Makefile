@@ -4,6 +4,7 @@
 #   make ARCH=... defconfig|menuconfig  configure (python3-kconfiglib)
 #   make run [ARCH=...]                 boot the image in QEMU (default dom0 once there is one)
 #   make check                          build both architectures and run every test
+#   make bench                          real Xen 4.17 vs ours under QEMU icount (not in check)
 #   make clean | distclean
 #
 # Outputs never go into the source tree: everything lands under build/.
@@ -32,7 +33,7 @@ export ARCH SRCARCH
 .SUFFIXES:
 
 # Targets that must not pull in (or create) a configuration.
-NOCONFIG_GOALS := defconfig menuconfig olddefconfig savedefconfig clean distclean check deps help run
+NOCONFIG_GOALS := defconfig menuconfig olddefconfig savedefconfig clean distclean check deps help run bench
 CONFIG_NEEDED := $(if $(MAKECMDGOALS),$(filter-out $(NOCONFIG_GOALS),$(MAKECMDGOALS)),all)
 
 # ---------------------------------------------------------------- Kconfig
@@ -140,6 +141,12 @@ check: deps
 	$(MAKE) ARCH=x86_64 all
 	tests/run.sh
 
+# Side-by-side benchmarks (docs/benchmarks.md): slow-ish, never part of check.
+.PHONY: bench
+bench: deps
+	$(MAKE) ARCH=arm64 all
+	tests/bench/run-bench.sh arm64
+
 clean:
 	rm -rf build/arm64 build/x86_64 build/tests
 
@@ -147,4 +154,4 @@ distclean:
 	rm -rf build
 
 help:
-	@sed -n '2,10p' Makefile
+	@sed -n '2,11p' Makefile
