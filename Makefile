@@ -4,7 +4,7 @@
 #   make ARCH=... defconfig|menuconfig  configure (python3-kconfiglib)
 #   make run [ARCH=...]                 boot the image in QEMU (default dom0 once there is one)
 #   make check                          build both architectures and run every test
-#   make bench                          real Xen 4.17 vs ours under QEMU icount (not in check)
+#   make bench [ARCH=...]               real Xen 4.17 vs ours under QEMU icount (not in check)
 #   make clean | distclean
 #
 # Outputs never go into the source tree: everything lands under build/.
@@ -144,8 +144,8 @@ check: deps
 # Side-by-side benchmarks (docs/benchmarks.md): slow-ish, never part of check.
 .PHONY: bench
 bench: deps
-	$(MAKE) ARCH=arm64 all
-	tests/bench/run-bench.sh arm64
+	$(MAKE) ARCH=$(ARCH) all
+	tests/bench/run-bench.sh $(ARCH)
 
 clean:
 	rm -rf build/arm64 build/x86_64 build/tests

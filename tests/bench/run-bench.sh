@@ -5,13 +5,20 @@
 # per benchmark the counter ticks and instructions per operation on each
 # and the ratio ours/xen.  See docs/benchmarks.md.
 #
-#   tests/bench/run-bench.sh [arm64]
+#   tests/bench/run-bench.sh [arm64|x86_64]
+#
+# arm64: both hypervisors straight from QEMU (-kernel, the guest through
+# guest-loader).  x86_64: a GRUB rescue ISO per hypervisor (multiboot2 =
+# the hypervisor, module2 = the PVH guest and its command line), dom0=pvh;
+# QEMU is stopped once the guest has printed its SUMMARY line.
 #
 # Environment:
 #   BENCH_RUNS=2        boots per hypervisor; every run must give the same
 #                       figures (icount makes them deterministic)
 #   BENCH_HV="xen ours" which columns to run
-#   BENCH_DIV=1         divide every loop count (the smoke test: 100)
+#   BENCH_DIV           divide every loop count (arm64: 1, x86_64: 10, as
+#                       real Xen's x86 exits are slow in wall time; the
+#                       smoke test: 100)
 #   BENCH_TIMEOUT=300   seconds per boot
 #   BENCH_OURS_IMAGE    another image for the "ours" column
 #
@@ -21,8 +28,11 @@ set -u
 
 ARCH=${1:-arm64}
 case $ARCH in
-    arm64) IMAGE_NAME=Image; DEBARCH=arm64 ;;
-    *) echo "usage: $0 [arm64]   (x86_64: not yet)"; exit 1 ;;
+    arm64) IMAGE_NAME=Image; DEBARCH=arm64; QEMU=qemu-system-aarch64; DEF_DIV=1
+           EXTRA_SRCS=../bench/bench-arm64.S ;;
+    x86_64) IMAGE_NAME=pvh.elf; DEBARCH=amd64; QEMU=qemu-system-x86_64; DEF_DIV=10
+           EXTRA_SRCS= ;;
+    *) echo "usage: $0 [arm64|x86_64]"; exit 1 ;;
 esac
 
 TOP=${TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -30,13 +40,22 @@ BUILD=${BUILD:-$TOP/build}
 cd "$TOP" || exit 1
 RUNS=${BENCH_RUNS:-2}
 HVS=${BENCH_HV:-xen ours}
-DIV=${BENCH_DIV:-1}
+DIV=${BENCH_DIV:-$DEF_DIV}
 LIMIT=${BENCH_TIMEOUT:-300}
-OURS_BIN=${BENCH_OURS_IMAGE:-$BUILD/arm64/xen.bin}
+if [ "$ARCH" = arm64 ]; then
+    OURS_BIN=${BENCH_OURS_IMAGE:-$BUILD/arm64/xen.bin}
+else
+    OURS_BIN=${BENCH_OURS_IMAGE:-$BUILD/x86_64/xen}
+fi
 OUT=$BUILD/bench/$ARCH
 GUEST_O=$BUILD/bench/guest
 
-command -v qemu-system-aarch64 >/dev/null || { echo "SKIP: qemu-system-aarch64 not installed"; exit 77; }
+command -v $QEMU >/dev/null || { echo "SKIP: $QEMU not installed"; exit 77; }
+if [ "$ARCH" = x86_64 ]; then
+    for tool in grub-mkrescue xorriso; do
+        command -v $tool >/dev/null || { echo "SKIP: $tool not installed"; exit 77; }
+    done
+fi
 
 mkdir -p "$OUT" || exit 1
 find "$OUT" -maxdepth 1 -name 'run.*' -type d -mmin +30 -exec rm -rf {} + 2>/dev/null
@@ -47,12 +66,13 @@ ln -sfn "run.$$" "$OUT/latest"
 
 # The guest: the framework's library and entry code with bench.c instead of
 # tests/guest/cases (COMMON_SRCS on the command line replaces the list).
-SRCS="lib/main.c lib/printf.c lib/console.c lib/string.c lib/fdt.c ../bench/bench.c ../bench/bench-$ARCH.S"
+SRCS="lib/main.c lib/printf.c lib/console.c lib/string.c lib/fdt.c ../bench/bench.c $EXTRA_SRCS"
 mkdir -p "$GUEST_O"
 if ! flock -w 300 "$GUEST_O/.$ARCH.lock" \
         make -s -C tests/guest O="$GUEST_O" ARCHES="$ARCH" COMMON_SRCS="$SRCS" >"$RUN/build.txt" 2>&1 ||
    ! cp "$GUEST_O/$ARCH/$IMAGE_NAME" "$RUN/$IMAGE_NAME" 2>>"$RUN/build.txt"; then
-    command -v aarch64-linux-gnu-gcc >/dev/null || { echo "SKIP: no cross compiler"; exit 77; }
+    [ "$ARCH" = x86_64 ] || command -v aarch64-linux-gnu-gcc >/dev/null ||
+        { echo "SKIP: no cross compiler"; exit 77; }
     echo "FAIL: benchmark guest build failed:"; tail -n 20 "$RUN/build.txt"; exit 1
 fi
 GUEST=$RUN/$IMAGE_NAME
@@ -70,30 +90,74 @@ for hv in $HVS; do
             if [ -s "$OURS_BIN" ] && cp "$OURS_BIN" "$RUN/ours.bin"; then
                 IMG[ours]=$RUN/ours.bin
             else
-                echo "ours: SKIP (no $OURS_BIN: run 'make ARCH=arm64' first)"
+                echo "ours: SKIP (no $OURS_BIN: run 'make ARCH=$ARCH' first)"
                 IMG[ours]=""
             fi ;;
         *) echo "unknown hypervisor '$hv' in BENCH_HV"; exit 1 ;;
     esac
 done
 
-QEMU_VERSION=$(qemu-system-aarch64 --version | head -n 1)
-# One CPU: under icount every CPU's instructions advance the one virtual
+QEMU_VERSION=$($QEMU --version | head -n 1)
+ARM_ARGS="console=dtuart dtuart=/pl011@9000000 dom0_mem=256M"
+X86_ARGS="console=com1 com1=115200,8n1 dom0=pvh dom0_mem=256M"
+
+# x86: a GRUB rescue ISO with the hypervisor and the guest.
+make_iso() {
+    local iso=$1 image=$2 args=$3 dir=$RUN/iso.tmp
+    rm -rf "$dir"
+    mkdir -p "$dir/boot/grub" || return 1
+    cp "$image" "$dir/boot/xen" && cp "$GUEST" "$dir/boot/bench.elf" || return 1
+    printf '%s\n' "serial --unit=0 --speed=115200 --word=8 --parity=no --stop=1" \
+        "terminal_input serial" "terminal_output serial" "set timeout=0" "set default=0" \
+        "menuentry \"benchmarks\" {" "	multiboot2 /boot/xen $X86_ARGS" \
+        "	module2 /boot/bench.elf $args" "}" >"$dir/boot/grub/grub.cfg"
+    grub-mkrescue --locales= --themes= -o "$iso" "$dir" >"$iso.log" 2>&1 || { cat "$iso.log"; return 1; }
+    rm -rf "$dir" "$iso.log"
+}
+
+# One CPU: under icount all CPUs' instructions advance the one virtual
 # clock, so a second (idle or not) CPU would only add noise.
 boot() {
-    local hv=$1 n=$2 log=$RUN/$1-$2.log
-    timeout --kill-after=5 "$LIMIT" \
-        qemu-system-aarch64 -machine virt,virtualization=on,gic-version=3 \
-            -cpu cortex-a57 -smp 1 -m 1024 -nographic -no-reboot -nic none \
-            -icount shift=0,sleep=off \
-            -kernel "${IMG[$hv]}" -append "console=dtuart dtuart=/pl011@9000000 dom0_mem=256M" \
-            -device guest-loader,addr=0x49000000,kernel="$GUEST",bootargs="gt.hv=$hv bench.div=$DIV" \
-            </dev/null 2>&1 | tr -d '\r' >"$log"
+    local hv=$1 n=$2 log=$RUN/$1-$2.log raw=$RUN/$1-$2.raw pid t0=$SECONDS
+    local args="gt.hv=$hv bench.div=$DIV"
+    if [ "$ARCH" = arm64 ]; then
+        timeout --kill-after=5 "$LIMIT" \
+            qemu-system-aarch64 -machine virt,virtualization=on,gic-version=3 \
+                -cpu cortex-a57 -smp 1 -m 1024 -nographic -no-reboot -nic none \
+                -icount shift=0,sleep=off \
+                -kernel "${IMG[$hv]}" -append "$ARM_ARGS" \
+                -device guest-loader,addr=0x49000000,kernel="$GUEST",bootargs="$args" \
+                </dev/null >"$raw" 2>&1
+    else
+        make_iso "$RUN/$hv.iso" "${IMG[$hv]}" "$args" >"$raw" 2>&1 || return
+        # x86 does not power off: stop QEMU (our own child) after SUMMARY.
+        timeout --kill-after=5 "$LIMIT" \
+            qemu-system-x86_64 -machine q35 -cpu qemu64,+svm,+npt -smp 1 -m 1024 \
+                -nographic -no-reboot -nic none -device intel-iommu \
+                -icount shift=0,sleep=off -cdrom "$RUN/$hv.iso" </dev/null >>"$raw" 2>&1 &
+        pid=$!
+        while kill -0 $pid 2>/dev/null; do
+            if grep -aq '^SUMMARY ' "$raw" || [ $((SECONDS - t0)) -ge "$LIMIT" ]; then
+                sleep 0.5
+                kill $pid 2>/dev/null
+                break
+            fi
+            sleep 0.5
+        done
+        wait $pid 2>/dev/null
+        rm -f "$RUN/$hv.iso"
+    fi
+    tr -d '\r' <"$raw" >"$log"
+    rm -f "$raw"
     grep -a '^BENCH' "$log" >"$RUN/$hv-$n.bench"
 }
 
 fails=0 ran=0
-echo "benchmarks: $ARCH dom0, cortex-a57, 1 CPU, $QEMU_VERSION, -icount shift=0,sleep=off"
+case $ARCH in
+    arm64) CPU_DESC="cortex-a57" ;;
+    *) CPU_DESC="q35, qemu64,+svm,+npt, PVH dom0" ;;
+esac
+echo "benchmarks: $ARCH dom0, $CPU_DESC, 1 CPU, $QEMU_VERSION, -icount shift=0,sleep=off"
 for n in $(seq 1 "$RUNS"); do
     for hv in $HVS; do
         [ -n "${IMG[$hv]}" ] || continue
@@ -135,6 +199,18 @@ awk -v hvs="$HVS" -v xf="$RUN/xen-1.bench" -v of="$RUN/ours-1.bench" '
     }
     BEGIN {
         load(xf, "xen"); load(of, "ours")
+        # Instructions per counter tick: 1e9 / frequency (1 ns per instruction),
+        # or, where the guest cannot tell the frequency (x86 TSC), from the
+        # two-instruction calibration loop.
+        for (c = 0; c < 2; c++) {
+            col = c ? "ours" : "xen"
+            if (hz[col] > 0)
+                ipt[col] = 1e9 / hz[col]
+            else if (v[col, "calibrate_2insn", "ticks"] > 0)
+                ipt[col] = 2 * v[col, "calibrate_2insn", "ops"] / v[col, "calibrate_2insn", "ticks"]
+            else
+                ipt[col] = 0
+        }
         printf "%-20s %8s %12s %10s %12s %10s %9s\n", "benchmark", "ops", "xen tick/op",
                "xen ins/op", "ours tick/op", "ours ins/op", "ours/xen"
         for (k = 1; k <= nb; k++) {
@@ -143,7 +219,7 @@ awk -v hvs="$HVS" -v xf="$RUN/xen-1.bench" -v of="$RUN/ours-1.bench" '
                 col = c ? "ours" : "xen"
                 if (v[col, b, "ops"] > 0) {
                     tpo[col] = v[col, b, "ticks"] / v[col, b, "ops"]
-                    line = line sprintf(" %12.2f %10.0f", tpo[col], hz[col] > 0 ? tpo[col] * 1e9 / hz[col] : 0)
+                    line = line sprintf(" %12.2f %10.*f", tpo[col], b ~ /^calibrate/ ? 2 : 0, tpo[col] * ipt[col])
                 } else {
                     tpo[col] = 0
                     line = line sprintf(" %12s %10s", "-", "-")
