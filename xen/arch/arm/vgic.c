@@ -10,7 +10,9 @@
  * right before the guest is entered, vgic_sync_lrs() folds what the guest
  * did to them back into the software state right after it exits and
  * empties the LRs.  So LRs never need saving on a context switch; only
- * ICH_VMCR_EL2, the active-priority registers and ICC_SRE_EL1 do.
+ * ICH_VMCR_EL2, the active-priority registers and ICC_SRE_EL1 do.  With
+ * nothing queued for the vCPU (the usual hypercall or trap), neither of
+ * the two touches a register or the lock.
  *
  * Injection from another pCPU marks the interrupt pending and kicks the
  * target: a running vCPU exits (IPI) and picks it up on re-entry, a
