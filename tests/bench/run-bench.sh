@@ -31,7 +31,7 @@ case $ARCH in
     arm64) IMAGE_NAME=Image; DEBARCH=arm64; QEMU=qemu-system-aarch64; DEF_DIV=1
            EXTRA_SRCS=../bench/bench-arm64.S ;;
     x86_64) IMAGE_NAME=pvh.elf; DEBARCH=amd64; QEMU=qemu-system-x86_64; DEF_DIV=10
-           EXTRA_SRCS= ;;
+           EXTRA_SRCS=../bench/bench-x86_64.S ;;
     *) echo "usage: $0 [arm64|x86_64]"; exit 1 ;;
 esac
 
