@@ -233,6 +233,12 @@ awk -v hvs="$HVS" -v xf="$RUN/xen-1.bench" -v of="$RUN/ours-1.bench" '
         }
     }'
 
+# Benchmarks a hypervisor could not run, and why.
+for hv in $HVS; do
+    [ -f "$RUN/$hv-1.log" ] &&
+        grep -a '^TEST bench\.[^:]*: SKIP' "$RUN/$hv-1.log" | sed "s/^TEST /  $hv: /"
+done
+
 if [ "$fails" -gt 0 ]; then
     echo "FAIL: $fails problem(s); logs in ${RUN#"$TOP"/}"
     exit 1
