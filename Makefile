@@ -4,7 +4,6 @@
 #   make ARCH=... defconfig|menuconfig  configure (python3-kconfiglib)
 #   make run [ARCH=...]                 boot the image in QEMU (default dom0 once there is one)
 #   make check                          build both architectures and run every test
-#   make bench [ARCH=...]               real Xen 4.17 vs ours under QEMU icount (not in check)
 #   make clean | distclean
 #
 # Outputs never go into the source tree: everything lands under build/.
@@ -141,7 +140,8 @@ check: deps
 	$(MAKE) ARCH=x86_64 all
 	tests/run.sh
 
-# Side-by-side benchmarks (docs/benchmarks.md): slow-ish, never part of check.
+# make bench [ARCH=...]: real Xen 4.17 against ours under QEMU icount, side by
+# side (docs/benchmarks.md); slow-ish, never part of check.
 .PHONY: bench
 bench: deps
 	$(MAKE) ARCH=$(ARCH) all
@@ -154,4 +154,4 @@ distclean:
 	rm -rf build
 
 help:
-	@sed -n '2,11p' Makefile
+	@sed -n '2,10p' Makefile
