@@ -33,7 +33,7 @@ export ARCH SRCARCH
 .SUFFIXES:
 
 # Targets that must not pull in (or create) a configuration.
-NOCONFIG_GOALS := defconfig menuconfig olddefconfig savedefconfig clean distclean check deps help run
+NOCONFIG_GOALS := defconfig menuconfig olddefconfig savedefconfig clean distclean check deps help run bench
 CONFIG_NEEDED := $(if $(MAKECMDGOALS),$(filter-out $(NOCONFIG_GOALS),$(MAKECMDGOALS)),all)
 
 # ---------------------------------------------------------------- Kconfig
@@ -143,6 +143,13 @@ check: deps
 	$(MAKE) ARCH=arm64 all
 	$(MAKE) ARCH=x86_64 all
 	tests/run.sh
+
+# make bench [ARCH=...]: real Xen 4.17 against ours under QEMU icount, side by
+# side (docs/benchmarks.md); slow-ish, never part of check.
+.PHONY: bench
+bench: deps
+	$(MAKE) ARCH=$(ARCH) all
+	tests/bench/run-bench.sh $(ARCH)
 
 clean:
 	rm -rf build/arm64 build/x86_64 build/tests

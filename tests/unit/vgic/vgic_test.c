@@ -81,6 +81,7 @@ static struct fake_hw {
     uint64_t cntv_ctl, cntv_cval;
     bool ppi_on[32];
     unsigned long bad;          /* accesses to registers that do not exist */
+    unsigned long lr_writes, hcr_writes;
 } hw[NR_CPUS];
 static uint64_t fake_vtr = 0x90b80003;   /* QEMU cortex-a57: 4 LRs, 5 bits */
 
@@ -96,8 +97,9 @@ void vgic_hw_write_lr(unsigned int n, uint64_t val)
 {
     if (n >= FAKE_NR_LRS) { HW.bad++; return; }
     HW.lr[n] = val;
+    HW.lr_writes++;
 }
-void vgic_hw_write_hcr(uint64_t val) { HW.hcr = val; }
+void vgic_hw_write_hcr(uint64_t val) { HW.hcr = val; HW.hcr_writes++; }
 uint64_t vgic_hw_read_hcr(void) { return HW.hcr; }
 uint64_t vgic_hw_read_vmcr(void) { return HW.vmcr; }
 void vgic_hw_write_vmcr(uint64_t val) { HW.vmcr = val; }
@@ -334,6 +336,20 @@ static void check_invariants(const char *where)
     }
     CHECK(queued_total == listed_total, "%s: %u queued, %u on lists", where, queued_total,
           listed_total);
+    /* The flush's fast path relies on it: an LR no vCPU uses is zero. */
+    for (unsigned int c = 0; c < NR_CPUS; c++) {
+        unsigned int used = 0;
+
+        for (unsigned int i = 0; i < vd->nr_vcpus; i++) {
+            struct vgic_cpu *vc = vd->vcpus[i];
+
+            if (vc && vc->lrs_loaded && vc->v->processor == c && vc->nr_lrs_used > used)
+                used = vc->nr_lrs_used;
+        }
+        for (unsigned int i = used; i < FAKE_NR_LRS; i++)
+            CHECK(hw[c].lr[i] == 0, "%s: CPU %u LR%u %#llx unused but not zero", where, c, i,
+                  (unsigned long long)hw[c].lr[i]);
+    }
 }
 
 /* ================================================================ tests */
@@ -879,6 +895,75 @@ static void test_lrs(void)
     teardown();
 }
 
+/* Nothing pending: entries and exits touch no LR and not ICH_HCR_EL2. */
+static void test_fast_path(void)
+{
+    struct vgic_cpu *vc;
+    unsigned long lrw, hcrw;
+    int lr;
+
+    setup(2, 64);
+    vc = VD()->vcpus[0];
+    gicd_w(GICD_CTLR, 4, GICD_CTLR_ENABLE_G1A);
+    gicr_w(0, SGI(GICR_ISENABLER0), 4, 1U << GUEST_EVTCHN_PPI);
+    enter(0);
+    for (unsigned int i = 0; i < FAKE_NR_LRS; i++)
+        CHECK(hw[0].lr[i] == 0, "LR%u empty", i);
+    CHECK(hw[0].hcr == ICH_HCR_EN, "HCR En");
+    lrw = hw[0].lr_writes;
+    hcrw = hw[0].hcr_writes;
+    for (unsigned int n = 0; n < 100; n++) {
+        vgic_sync_lrs(vcpus[0]);
+        vgic_flush_lrs(vcpus[0]);
+    }
+    CHECK(hw[0].lr_writes == lrw && hw[0].hcr_writes == hcrw,
+          "idle exits wrote %lu LRs, %lu HCRs", hw[0].lr_writes - lrw, hw[0].hcr_writes - hcrw);
+    check_invariants("fast path");
+
+    /* The upcall PPI made pending from another pCPU while vCPU 0 runs: a kick, then loaded. */
+    kicks[0] = 0;
+    fake_set_cpu(1);
+    vgic_inject_irq(vcpus[0], GUEST_EVTCHN_PPI);
+    fake_set_cpu(vcpus[0]->processor);
+    CHECK(kicks[0] == 1, "injector kicked the running vCPU (%lu)", kicks[0]);
+    vgic_sync_lrs(vcpus[0]);            /* the exit for the IPI */
+    vgic_flush_lrs(vcpus[0]);
+    lr = lr_of(0, GUEST_EVTCHN_PPI);
+    CHECK(lr == 0, "PPI 31 in LR0 (%d)", lr);
+    CHECK(hw[0].hcr == ICH_HCR_EN, "no maintenance for one interrupt");
+    guest_ack(0, 0);
+    vgic_sync_lrs(vcpus[0]);
+    vgic_flush_lrs(vcpus[0]);
+    CHECK((hw[0].lr[0] >> 62) == 2, "still active, still loaded");
+    guest_eoi(0, 0);
+    vgic_sync_lrs(vcpus[0]);
+    CHECK(list_is_empty(&vc->queue) && hw[0].lr[0] == 0, "done, LR cleared");
+    lrw = hw[0].lr_writes;
+    vgic_flush_lrs(vcpus[0]);
+    CHECK(hw[0].lr_writes == lrw, "fast again");
+
+    /* Overflow: UIE on, and off again (once) after the sync. */
+    for (unsigned int i = 0; i < 6; i++)
+        vgic_inject_irq(vcpus[0], i);
+    vgic_sync_lrs(vcpus[0]);
+    vgic_flush_lrs(vcpus[0]);
+    CHECK(hw[0].hcr == (ICH_HCR_EN | ICH_HCR_UIE), "underflow requested");
+    for (int i = 0; i < FAKE_NR_LRS; i++)
+        hw[0].lr[i] &= ~(3ULL << 62);
+    vgic_sync_lrs(vcpus[0]);
+    CHECK(hw[0].hcr == ICH_HCR_EN, "UIE dropped at the sync");
+    vgic_flush_lrs(vcpus[0]);
+    CHECK(lr_of(0, 4) >= 0 && lr_of(0, 5) >= 0 && hw[0].hcr == ICH_HCR_EN, "the last two");
+    CHECK(hw[0].lr[2] == 0 && hw[0].lr[3] == 0, "LR2, LR3 unused and zero");
+    check_invariants("fast path overflow");
+    for (int i = 0; i < FAKE_NR_LRS; i++)
+        hw[0].lr[i] &= ~(3ULL << 62);
+    leave(0);
+    CHECK(list_is_empty(&vc->queue), "queue drained");
+    check_invariants("fast path end");
+    teardown();
+}
+
 static void test_pending_and_state(void)
 {
     setup(2, 32);
@@ -1289,6 +1374,7 @@ int main(void)
     test_reserved_space();
     test_sgi();
     test_lrs();
+    test_fast_path();
     test_pending_and_state();
     test_vtimer();
     test_fuzz();

@@ -10,7 +10,9 @@
  * right before the guest is entered, vgic_sync_lrs() folds what the guest
  * did to them back into the software state right after it exits and
  * empties the LRs.  So LRs never need saving on a context switch; only
- * ICH_VMCR_EL2, the active-priority registers and ICC_SRE_EL1 do.
+ * ICH_VMCR_EL2, the active-priority registers and ICC_SRE_EL1 do.  With
+ * nothing queued for the vCPU (the usual hypercall or trap), neither of
+ * the two touches a register or the lock.
  *
  * Injection from another pCPU marks the interrupt pending and kicks the
  * target: a running vCPU exits (IPI) and picks it up on re-entry, a
@@ -502,24 +504,17 @@ static unsigned int lr_key(const struct vgic_irq *irq)
     return (irq->active ? 0 : 0x100U) | irq->priority;
 }
 
-void vgic_flush_lrs(struct vcpu *v)
+/* Load the most urgent of a non-empty queue into the LRs. */
+static void __attribute__((noinline)) flush_lrs_slow(struct vgic_cpu *vc)
 {
-    struct vgic_cpu *vc = vgic_cpu_of(v);
-    struct vgic_dist *vd;
+    struct vgic_dist *vd = vc->dist;
     struct vgic_irq *sel[VGIC_MAX_LRS];
     struct list_node *n;
     unsigned int nsel = 0, nactive = 0;
     bool overflow = false;
     unsigned long flags;
-    uint64_t hcr = ICH_HCR_EN;
 
-    if (!vc)
-        return;
-    vd = vc->dist;
     vgic_probe_hw();
-    if (vc->lrs_loaded)
-        vgic_sync_lrs(v);     /* never load twice */
-
     flags = vgic_lock(vd);
     for (n = vc->queue.next; n != &vc->queue; n = n->next) {
         struct vgic_irq *irq = container_of(n, struct vgic_irq, link);
@@ -569,42 +564,67 @@ void vgic_flush_lrs(struct vcpu *v)
         vc->lr_val[i] = lr;
         vgic_hw_write_lr(i, lr);
     }
-    for (unsigned int i = nsel; i < nr_lrs; i++)
-        vgic_hw_write_lr(i, 0);
+    /* LRs nsel.. are zero already: every sync clears the ones it read. */
     vc->nr_lrs_used = nsel;
     vc->lrs_loaded = true;
-    /* More than fits: exit when the LRs drain (with one LR that would be at once). */
-    if (overflow && nr_lrs > 1)
-        hcr |= ICH_HCR_UIE;
-    vgic_hw_write_hcr(hcr);
+    /*
+     * More than fits: exit when the LRs drain (with one LR that would be
+     * at once).  Otherwise ICH_HCR_EL2 is plain En from the last sync or
+     * restore: leave it.
+     */
+    vc->hcr_uie = overflow && nr_lrs > 1;
+    if (vc->hcr_uie)
+        vgic_hw_write_hcr(ICH_HCR_EN | ICH_HCR_UIE);
     vgic_unlock(vd, flags);
 }
 
-void vgic_sync_lrs(struct vcpu *v)
+void vgic_flush_lrs(struct vcpu *v)
 {
     struct vgic_cpu *vc = vgic_cpu_of(v);
-    struct vgic_dist *vd;
+
+    if (!vc)
+        return;
+    if (vc->lrs_loaded)
+        vgic_sync_lrs(v);     /* never load twice */
+
+    /*
+     * Fast path: nothing pending or active for this vCPU (its queue holds
+     * every such interrupt routed here, the timer's and the upcall's too).
+     * The LRs are all zero and ICH_HCR_EL2 is plain En already, so there
+     * is nothing to write and no lock to take.  An interrupt queued by
+     * another pCPU after this unlocked look is not lost: its injector
+     * kicks us (arch_vcpu_kick() sees is_running, see the barrier in
+     * vgic_restore_state()), and the IPI, taken right after the eret,
+     * brings us back here.  One from this pCPU was queued before we got
+     * here (IRQs are masked now).
+     */
+    vc->lrs_loaded = true;
+    if (__atomic_load_n(&vc->queue.next, __ATOMIC_RELAXED) == &vc->queue) {
+        vc->nr_lrs_used = 0;    /* the sync still checks the timer's mask */
+        return;
+    }
+    flush_lrs_slow(vc);
+}
+
+/* Only the timer's mask may need lifting (no LR was used). */
+static void __attribute__((noinline)) sync_timer_only(struct vgic_cpu *vc)
+{
+    unsigned long flags = vgic_lock(vc->dist);
+    bool timer_idle = !vc->priv[GUEST_VTIMER_PPI].pending &&
+                      !vc->priv[GUEST_VTIMER_PPI].active;
+
+    vgic_unlock(vc->dist, flags);
+    if (timer_idle)
+        vtimer_sync(vc);
+}
+
+/* Read back the LRs the last flush used. */
+static void __attribute__((noinline)) sync_lrs_slow(struct vgic_cpu *vc)
+{
+    struct vgic_dist *vd = vc->dist;
     struct vgic_kick kick = { { 0 } };
     unsigned long flags;
     bool timer_idle;
-
-    if (!vc || !vc->lrs_loaded)
-        return;
-    vd = vc->dist;
-
-    /* Nothing was loaded (the common case): no LR to read, HCR is plain En. */
-    if (!vc->nr_lrs_used) {
-        vc->lrs_loaded = false;
-        if (__atomic_load_n(&vc->vtimer.masked_by_us, __ATOMIC_RELAXED)) {
-            flags = vgic_lock(vd);
-            timer_idle = !vc->priv[GUEST_VTIMER_PPI].pending &&
-                         !vc->priv[GUEST_VTIMER_PPI].active;
-            vgic_unlock(vd, flags);
-            if (timer_idle)
-                vtimer_sync(vc);
-        }
-        return;
-    }
 
     flags = vgic_lock(vd);
     for (unsigned int i = 0; i < vc->nr_lrs_used; i++) {
@@ -628,7 +648,10 @@ void vgic_sync_lrs(struct vcpu *v)
     vc->nr_lrs_used = 0;
     vc->lrs_loaded = false;
     /* Nothing for the maintenance interrupt to say until the next flush. */
-    vgic_hw_write_hcr(ICH_HCR_EN);
+    if (vc->hcr_uie) {
+        vgic_hw_write_hcr(ICH_HCR_EN);
+        vc->hcr_uie = false;
+    }
     timer_idle = !vc->priv[GUEST_VTIMER_PPI].pending && !vc->priv[GUEST_VTIMER_PPI].active;
     vgic_unlock(vd, flags);
 
@@ -638,6 +661,22 @@ void vgic_sync_lrs(struct vcpu *v)
     vgic_do_kicks(vd, &kick);
     if (timer_idle)
         vtimer_sync(vc);
+}
+
+void vgic_sync_lrs(struct vcpu *v)
+{
+    struct vgic_cpu *vc = vgic_cpu_of(v);
+
+    if (!vc || !vc->lrs_loaded)
+        return;
+    if (vc->nr_lrs_used) {
+        sync_lrs_slow(vc);
+        return;
+    }
+    /* Nothing was loaded (the common case): no LR to read, HCR is plain En. */
+    vc->lrs_loaded = false;
+    if (__atomic_load_n(&vc->vtimer.masked_by_us, __ATOMIC_RELAXED))
+        sync_timer_only(vc);
 }
 
 void vgic_maintenance_interrupt(void)
@@ -698,6 +737,9 @@ void vgic_restore_state(struct vcpu *v)
         /* Our physical interrupts: maintenance and the EL1 virtual timer. */
         vgic_hw_enable_ppi(VGIC_MAINT_PPI);
         vgic_hw_enable_ppi(GUEST_VTIMER_PPI);
+        /* From here on an LR no vCPU uses is zero (flush relies on it). */
+        for (unsigned int i = 0; i < nr_lrs; i++)
+            vgic_hw_write_lr(i, 0);
         this_cpu(vgic_ppis_on) = true;
     }
     vgic_hw_write_sre_el1(vc->sre_el1);
@@ -708,9 +750,17 @@ void vgic_restore_state(struct vcpu *v)
         vgic_hw_write_apr(1, i, vc->ap1r[i]);
     }
     vgic_hw_write_hcr(ICH_HCR_EN);
+    vc->hcr_uie = false;
     vgic_hw_sync();
     vc->hw_loaded = true;
     this_cpu(vgic_loaded) = vc;
+    /*
+     * The scheduler set v->is_running before switching to it; order that
+     * store before the lockless queue reads of every flush from now on.
+     * Pairs with the barrier in arch_vcpu_kick(): an injector on another
+     * pCPU either sees is_running (and sends the IPI) or we see its queue.
+     */
+    smp_mb();
     arch_irq_restore(flags);
 }
 

@@ -221,6 +221,7 @@ struct vgic_cpu {
     unsigned int nr_lrs_used;
     struct vgic_irq *lr_irq[VGIC_MAX_LRS];
     uint64_t lr_val[VGIC_MAX_LRS];  /* what the flush wrote */
+    bool hcr_uie;               /* the flush set ICH_HCR_EL2.UIE (else it is plain En) */
 
     /* ICH_* and ICC_SRE_EL1 while the vCPU is switched out. */
     uint64_t vmcr;
