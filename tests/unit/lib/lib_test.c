@@ -86,6 +86,30 @@ static void test_mem(void)
         int c = (int)(rnd() % 256);
         CHECK(test_memchr(a + off1, c, n) == memchr(a + off1, c, n), "memchr c %d n %zu", c, n);
     }
+    /* Page-sized copies and fills at every alignment pair (the word paths). */
+    {
+        static unsigned char big[2][3 * 4096], want[3 * 4096];
+
+        for (int iter = 0; iter < 200; iter++) {
+            size_t o1 = rnd() % 64, o2 = rnd() % 64, n = 4096 + rnd() % 64;
+
+            for (size_t i = 0; i < sizeof(want); i++)
+                big[0][i] = want[i] = (unsigned char)rnd();
+            memmove(want + o1, want + o2, n);
+            test_memmove(big[0] + o1, big[0] + o2, n);
+            CHECK(memcmp(big[0], want, sizeof(want)) == 0, "big memmove %zu<-%zu n %zu", o1, o2, n);
+            test_memmove(big[0] + o1 + 64, big[0] + o1, n);   /* overlapping, backwards */
+            memmove(want + o1 + 64, want + o1, n);
+            CHECK(memcmp(big[0], want, sizeof(want)) == 0, "big memmove back n %zu", n);
+            test_memcpy(big[1] + o2, big[0] + o1, n);
+            CHECK(memcmp(big[1] + o2, big[0] + o1, n) == 0, "big memcpy n %zu", n);
+            memset(want, 0x5a, sizeof(want));
+            memset(want + o1, 0xa5, n);
+            memset(big[0], 0x5a, sizeof(want));
+            test_memset(big[0] + o1, 0xa5, n);
+            CHECK(memcmp(big[0], want, sizeof(want)) == 0, "big memset n %zu", n);
+        }
+    }
     /* memcmp compares as unsigned char. */
     CHECK(test_memcmp("\x80", "\x01", 1) > 0, "memcmp unsigned");
 }
