@@ -487,6 +487,27 @@ static bool converse(struct cycle *c)
         !EXPECT_STREQ(text, GT_DOMU_TEXT) | !EXPECT_NE(p->port, 0))
         return false;
 
+    /* Everything the domU tried on dom0's controls was refused. */
+    {
+        static const char *const what[GT_DOMU_NR_PROBES] = {
+            "domctl getdomaininfo(dom0)", "sysctl physinfo", "current_reservation(dom0)",
+            "acquire_resource(dom0 grant frame)", "gmfn_foreign batch from dom0",
+            "gmfn_foreign batch entry",
+        };
+        static const int want[GT_DOMU_NR_PROBES] = {
+            -XEN_EPERM, -XEN_EPERM, -XEN_EPERM, -XEN_EPERM, 0, -XEN_EPERM,
+        };
+
+        for (unsigned int i = 0; i < GT_DOMU_NR_PROBES; i++)
+            if (p->probe[i] != want[i])
+                gt_fail_at(__FILE__, __LINE__, "domU's %s: %d, expected %d", what[i],
+                           (int)p->probe[i], want[i]);
+        if (c->verbose)
+            SAY("  domU's reach for dom0's controls: %d %d %d %d %d/%d\n", (int)p->probe[0],
+                (int)p->probe[1], (int)p->probe[2], (int)p->probe[3], (int)p->probe[4],
+                (int)p->probe[5]);
+    }
+
     /* The reply, and a notification the domU does not need but Xen delivers. */
     p->reply = GT_DOMU_REPLY(c->nonce);
     {

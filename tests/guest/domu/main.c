@@ -7,7 +7,7 @@
  * reply arrived, 0x80 | step when a step failed, crash on an exception
  * (which dom0 provokes on purpose with GT_DOMU_MODE_FAULT).
  */
-#include "gt-xen.h"
+#include "gt-ctl.h"
 #include "gt-domu.h"
 #include <public/memory.h>
 #include <public/grant_table.h>
@@ -58,6 +58,50 @@ static void fail(enum gt_domu_step step)
     shutdown(GT_DOMU_FAIL_BASE | step);
 }
 
+/* What an unprivileged domain gets when it reaches for dom0's controls. */
+static void probe_privilege(domid_t dom0)
+{
+    static struct xen_domctl dc;
+    static struct xen_sysctl sc;
+    static struct xen_memory_domain md;
+    static struct xen_mem_acquire_resource mar;
+    static struct xen_add_to_physmap_batch b;
+    static xen_pfn_t frames[1];
+    static xen_ulong_t idx[1];
+    static xen_pfn_t gpfn[1];
+    static int errs[1];
+
+    gt_dc(&dc, XEN_DOMCTL_getdomaininfo, dom0);
+    page.probe[GT_DOMU_PROBE_DOMCTL] = (int32_t)gt_domctl(&dc);
+    gt_sc(&sc, XEN_SYSCTL_physinfo);
+    page.probe[GT_DOMU_PROBE_SYSCTL] = (int32_t)gt_sysctl(&sc);
+    md.domid = dom0;
+    page.probe[GT_DOMU_PROBE_RESERVATION] =
+        (int32_t)gt_memory_op(XENMEM_current_reservation, &md);
+
+    mar.domid = dom0;
+    mar.type = XENMEM_resource_grant_table;
+    mar.id = XENMEM_resource_grant_table_id_shared;
+    mar.frame = 0;
+    mar.nr_frames = 1;
+    frames[0] = GT_DOMU_HOLE / GT_PAGE_SIZE;
+    set_xen_guest_handle(mar.frame_list, frames);
+    page.probe[GT_DOMU_PROBE_ACQUIRE] = (int32_t)gt_memory_op(XENMEM_acquire_resource, &mar);
+
+    b.domid = DOMID_SELF;
+    b.space = XENMAPSPACE_gmfn_foreign;
+    b.size = 1;
+    b.u.foreign_domid = dom0;
+    idx[0] = 0x40000;           /* somewhere in dom0's RAM (1 GiB) */
+    gpfn[0] = GT_DOMU_HOLE / GT_PAGE_SIZE;
+    errs[0] = 12345;
+    set_xen_guest_handle(b.idxs, idx);
+    set_xen_guest_handle(b.gpfns, gpfn);
+    set_xen_guest_handle(b.errs, errs);
+    page.probe[GT_DOMU_PROBE_FOREIGN] = (int32_t)gt_memory_op(XENMEM_add_to_physmap_batch, &b);
+    page.probe[GT_DOMU_PROBE_FOREIGN_ERR] = errs[0];
+}
+
 void domu_main(uint64_t dom0_port, uint64_t ref, uint64_t gnttab_gfn, uint64_t nonce,
                uint64_t dom0_id, uint64_t mode)
 {
@@ -99,6 +143,7 @@ void domu_main(uint64_t dom0_port, uint64_t ref, uint64_t gnttab_gfn, uint64_t n
         fail(GT_DOMU_STEP_BIND);
 
     /* The message; the magic says it is complete. */
+    probe_privilege((domid_t)dom0_id);
     page.nonce = (uint32_t)nonce;
     page.port = bind.local_port;
     page.self_gfn = (uint32_t)gt_gfn_of(&page);

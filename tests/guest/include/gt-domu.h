@@ -33,6 +33,20 @@ enum gt_domu_step {
     GT_DOMU_STEP_WAIT_REPLY = 4,            /* no reply from dom0 in time */
 };
 
+/*
+ * Control operations the domU tries on dom0 before it talks: each must be
+ * refused (it is not privileged).  Results go to gt_domu_page.probe[].
+ */
+enum gt_domu_probe {
+    GT_DOMU_PROBE_DOMCTL,       /* XEN_DOMCTL_getdomaininfo of dom0 */
+    GT_DOMU_PROBE_SYSCTL,       /* XEN_SYSCTL_physinfo */
+    GT_DOMU_PROBE_RESERVATION,  /* XENMEM_current_reservation of dom0 */
+    GT_DOMU_PROBE_ACQUIRE,      /* XENMEM_acquire_resource: dom0's grant frame 0 */
+    GT_DOMU_PROBE_FOREIGN,      /* add_to_physmap_batch gmfn_foreign from dom0: result */
+    GT_DOMU_PROBE_FOREIGN_ERR,  /* ... and its one entry's error */
+    GT_DOMU_NR_PROBES
+};
+
 #define GT_DOMU_HELLO       0x55646f6du     /* "moDU" little-endian */
 #define GT_DOMU_REPLY(n)    ((n) ^ 0x5a5a5a5au)
 #define GT_DOMU_TEXT        "hello dom0, this is the domU"
@@ -46,6 +60,7 @@ struct gt_domu_page {
     char text[48];          /* GT_DOMU_TEXT */
     uint32_t reply;         /* dom0: GT_DOMU_REPLY(nonce) */
     uint32_t seen_reply;    /* domU: the reply it saw, just before powering off */
+    int32_t probe[GT_DOMU_NR_PROBES];   /* written before magic */
 };
 
 #endif /* GT_DOMU_H */
