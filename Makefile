@@ -148,3 +148,15 @@ distclean:
 
 help:
 	@sed -n '2,10p' Makefile
+
+# ---------------------------------------------------------------- fuzzing
+# libFuzzer over the parsers of boot input (docs/fuzzing.md): FUZZ_TIME
+# seconds per target, the corpus growing in build/fuzz/corpus, crashing
+# inputs in build/fuzz/artifacts.  FUZZ_TARGETS picks some of
+# bootfdt dom0fdt mb2 acpi pvh kernel; FUZZ_JOBS runs several at once.
+FUZZ_TIME ?= 60
+FUZZ_JOBS ?= 1
+FUZZ_TARGETS ?=
+.PHONY: fuzz
+fuzz:
+	tests/fuzz/fuzz.sh -t $(FUZZ_TIME) -j $(FUZZ_JOBS) $(FUZZ_TARGETS)
