@@ -81,6 +81,7 @@ def mb2_seeds():
         "meminfo-only": mb2_info([mb2_tag(4, struct.pack("<II", 640, 130048))]),
         "mmap-32": mb2_info([mb2_mmap([(0, 0xa0000, 1), (0x100000, 0x7ff00000, 1)], 32)]),
         "empty": mb2_info([]),
+        "long-cmdline": mb2_info([mb2_string(1, "x" * 1100), mb2_string(2, "L" * 200)]),
         "many-modules": mb2_info([mb2_tag(3, struct.pack("<II", 0x100000 * i, 0x100000 * i + 4096)
                                           + b"m%d\0" % i) for i in range(1, 19)]),
     }
@@ -113,19 +114,34 @@ def madt(x2=False):
     return acpi_table(b"APIC", struct.pack("<II", 0xfee00000, 1) + e, 3)
 
 
+def madt_overfull():
+    """More CPUs, I/O APICs, overrides and NMIs than struct acpi_info keeps."""
+    e = b""
+    for i in range(300):
+        e += struct.pack("<BBHIII", 9, 16, 0, i, 1, i) if i >= 250 else \
+            struct.pack("<BBBBI", 0, 8, i, i, 1)
+    for i in range(17):
+        e += struct.pack("<BBBBII", 1, 12, i, 0, 0xfec00000 + 0x1000 * i, 24 * i)
+    for i in range(33):
+        e += struct.pack("<BBBBIH", 2, 10, 0, i, i + 100, 0)
+    for i in range(17):
+        e += struct.pack("<BBBHB", 4, 6, i, 0, 1)
+    return acpi_table(b"APIC", struct.pack("<II", 0xfee00000, 0) + e, 3)
+
+
 def hpet():
     return acpi_table(b"HPET", struct.pack("<IBBBBQBHB", 0x8086a201, 0, 64, 0, 0,
                                            0xfed00000, 0, 0, 0)[:20] + b"\0", 1)
 
 
-def acpi_memory(rev, xsdt_too=True, rsdp_at=0, x2=False):
-    """RSDP at rsdp_at, then RSDT, XSDT, MADT, HPET, FACP at fixed places."""
-    mem = bytearray(0x800)
-    at = {"rsdt": 0x100, "xsdt": 0x180, "madt": 0x200, "hpet": 0x400, "facp": 0x480}
+def acpi_memory(rev, xsdt_too=True, rsdp_at=0, x2=False, full=False):
+    """RSDP at rsdp_at, then RSDT, XSDT, HPET, FACP, MADT at fixed places."""
+    mem = bytearray(0x2000 if full else 0x800)
+    at = {"rsdt": 0x100, "xsdt": 0x180, "hpet": 0x200, "facp": 0x280, "madt": 0x400}
     pa = {k: ACPI_BASE + v for k, v in at.items()}
     tables = [pa["madt"], pa["hpet"], pa["facp"]]
     parts = {
-        "madt": madt(x2), "hpet": hpet(), "facp": acpi_table(b"FACP", b"\0" * 80, 1),
+        "madt": madt_overfull() if full else madt(x2), "hpet": hpet(), "facp": acpi_table(b"FACP", b"\0" * 80, 1),
         "rsdt": acpi_table(b"RSDT", b"".join(struct.pack("<I", t) for t in tables)),
         "xsdt": acpi_table(b"XSDT", b"".join(struct.pack("<Q", t) for t in tables)),
     }
@@ -144,6 +160,7 @@ def acpi_seeds():
     s["x2apic"] = b"\1" + acpi_memory(2, x2=True)
     s["scan-0x40"] = b"\0" + acpi_memory(2, rsdp_at=0x40)
     s["rsdt-only-v2"] = b"\0" + acpi_memory(2, xsdt_too=False)
+    s["madt-overfull"] = b"\0" + acpi_memory(2, full=True)
     return s
 
 
@@ -186,12 +203,26 @@ def elf(is64, note_in_phdr=True, descsz=4, extra_note=False):
     return bytes(img)
 
 
+def elf64_many_segments(n):
+    phoff, note_at = 0x40, 0x40 + 56 * (n + 1)
+    note = xen_note(0x100000, 4)
+    img = bytearray(b"\x7fELF\x02\x01\x01" + b"\0" * 9 +
+                    struct.pack("<HHIQQQIHHHHHH", 2, 62, 1, 0x100000, phoff, 0, 0,
+                                64, 56, n + 1, 64, 0, 0))
+    for i in range(n):
+        img += struct.pack("<IIQQQQQQ", 1, 5, 0, 0, 0x100000 + 0x1000 * i, 0x40, 0x1000, 0x1000)
+    img += struct.pack("<IIQQQQQQ", 4, 4, note_at, 0, 0, len(note), len(note), 4)
+    return bytes(img + note)
+
+
 def pvh_seeds():
     return {
         "elf64-phdr-note": elf(True),
         "elf64-section-note-8": elf(True, False, 8),
         "elf32-phdr-note": elf(False),
         "elf32-two-notes": elf(False, True, 4, True),
+        "elf64-16-segments": elf64_many_segments(16),
+        "elf64-17-segments": elf64_many_segments(17),
         "options": b"console=com1 dom0_mem=min:64M,max:1G,256M dom0_max_vcpus=1-4",
         "options-bad": b"dom0_mem=16777216B dom0_mem=-1G dom0_max_vcpus=0x10 dom0_max_vcpus=-3",
     }
@@ -235,8 +266,32 @@ def kernel_seeds():
     }
 
 
+def fdt_sources():
+    """Device tree sources (fuzz.sh compiles them with dtc)."""
+    head = "/dts-v1/;\n"
+    root = "/ {\n #address-cells = <2>;\n #size-cells = <2>;\n"
+    mem = ' memory@40000000 { device_type = "memory"; reg = <0 0x40000000 0 0x40000000>; };\n'
+    cpus = " cpus {\n  #address-cells = <1>;\n  #size-cells = <0>;\n" + "".join(
+        '  cpu@%x { device_type = "cpu"; reg = <0x%x>; };\n' % (i, (i // 16) << 8 | i % 16)
+        for i in range(260)) + " };\n"
+    return {
+        "gen-many-cpus": head + root + mem + cpus + "};\n",
+        "gen-long-cmdline": head + root + mem + ' chosen { bootargs = "%s"; };\n};\n' % ("a" * 1100),
+        "gen-bad-memreserve": head + "/memreserve/ 0xffffffffffff0000 0x20000;\n" + root + mem + "};\n",
+        "gen-device-tree-module": head + root + mem +
+        ' chosen { #address-cells = <2>; #size-cells = <2>;\n'
+        '  module@0 { compatible = "multiboot,device-tree", "multiboot,module"; reg = <0 0x50000000 0 0x1000>; };\n'
+        '  module@1 { compatible = "multiboot,module"; reg = <0 0x51000000 0 0x1000>; bootargs = "k"; };\n'
+        ' };\n};\n',
+    }
+
+
 def main():
     out = sys.argv[1]
+    os.makedirs(os.path.join(out, "dts"), exist_ok=True)
+    for name, text in fdt_sources().items():
+        with open(os.path.join(out, "dts", name + ".dts"), "w") as f:
+            f.write(text)
     for target, seeds in (("mb2", mb2_seeds()), ("acpi", acpi_seeds()),
                           ("pvh", pvh_seeds()), ("kernel", kernel_seeds())):
         os.makedirs(os.path.join(out, target), exist_ok=True)
