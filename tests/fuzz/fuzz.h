@@ -22,6 +22,12 @@ __attribute__((__noreturn__)) void fuzz_fail(const char *file, int line, const c
 /* A heap block of exactly @size bytes holding @data: one byte more is an ASan error. */
 void *fuzz_exact_copy(const void *data, size_t size);
 
+/*
+ * A copy of at most 1 MiB fenced in by inaccessible pages, for code ASan
+ * does not see into; valid until the next call.
+ */
+const void *fuzz_guarded_copy(const void *data, size_t size);
+
 /* @s points into [base, base + size) and is NUL-terminated there. */
 bool fuzz_cstr_within(const char *s, const void *base, size_t size);
 

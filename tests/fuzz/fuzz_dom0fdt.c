@@ -80,14 +80,21 @@ static void build(const void *host, unsigned int nr_banks, unsigned int nr_vcpus
     FUZZ_ASSERT(n == (int)nr_vcpus);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void run(const void *host, size_t size)
 {
-    void *host = fuzz_exact_copy(data, size);
-
     if (!arm_fdt_validate(host, size)) {
         build(host, 1, 1, NULL, 0, 0);
         build(host, 3, 20, "console=hvc0 earlycon=xen", 0x62000000, 0x62400000);
     }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    void *host = fuzz_exact_copy(data, size);
+
+    /* Exact-size heap block for ASan, then guard pages for libfdt's reads. */
+    run(host, size);
     free(host);
+    run(fuzz_guarded_copy(data, size), size);
     return 0;
 }
