@@ -3,7 +3,8 @@
  * from a fuzzed host tree, which goes through arm_fdt_validate()
  * (xen/arch/arm/bootfdt.c) first as at boot.  For two dom0 layouts the
  * result must pass fdt_check_full(), fit exactly the size returned (a
- * rebuild into a heap block of that size, and -ENOSPC one byte short),
+ * rebuild into a heap block of that size, -ENOSPC one byte short and at a
+ * point the input's last byte picks),
  * and carry the host's root model only when it is a sane string.
  */
 #include <errno.h>
@@ -31,6 +32,9 @@ static const char *sane_strings(const void *fdt, const char *name, int *len)
     return p;
 }
 
+/* Set per input: where the short-buffer build cuts off, in 1/256ths. */
+static unsigned int cut;
+
 static void build(const void *host, unsigned int nr_banks, unsigned int nr_vcpus,
                   const char *bootargs, paddr_t initrd_start, paddr_t initrd_end)
 {
@@ -56,6 +60,11 @@ static void build(const void *host, unsigned int nr_banks, unsigned int nr_vcpus
     free(exact);
     exact = malloc((size_t)rc - 1);
     FUZZ_ASSERT(dom0_fdt_build(exact, (size_t)rc - 1, &info) == -ENOSPC);
+    free(exact);
+    /* Running out anywhere in the middle: every step's failure path. */
+    len = (int)((unsigned int)rc * cut / 256);
+    exact = malloc((size_t)len + 1);
+    FUZZ_ASSERT(dom0_fdt_build(exact, (size_t)len, &info) == -ENOSPC);
     free(exact);
 
     want = sane_strings(host, "model", &len);
@@ -91,6 +100,8 @@ static void run(const void *host, size_t size)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     void *host = fuzz_exact_copy(data, size);
+
+    cut = size ? data[size - 1] : 0;
 
     /* Exact-size heap block for ASan, then guard pages for libfdt's reads. */
     run(host, size);
