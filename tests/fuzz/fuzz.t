@@ -13,7 +13,7 @@ OUT=$BUILD/tests/fuzz
 rm -rf "$OUT/corpus" "$OUT/logs"
 mkdir -p "$OUT"
 FUZZ_SEEDS=$OUT/seeds FUZZ_LOGS=$OUT/logs TOP=$TOP BUILD=$BUILD \
-    "$TOP/tests/fuzz/fuzz.sh" -t "${FUZZ_TEST_TIME:-5}" -j 2 \
+    "$TOP/tests/fuzz/fuzz.sh" -t "${FUZZ_TEST_TIME:-4}" -j 2 \
     -c "$OUT/corpus" -a "$OUT/artifacts"
 rc=$?
 case $rc in
