@@ -26,7 +26,7 @@ while getopts t:c:a:j: opt; do
         c) CORPUS=$OPTARG ;;
         a) ART=$OPTARG ;;
         j) JOBS=$OPTARG ;;
-        *) sed -n '4,11p' "$0"; exit 2 ;;
+        *) sed -n '4,10p' "$0"; exit 2 ;;
     esac
 done
 shift $((OPTIND - 1))
@@ -42,8 +42,8 @@ mkdir -p "$BIN" "$ART" "$LOGS"
 # ---------------------------------------------------------------- toolchain
 command -v clang >/dev/null || { echo "SKIP: no clang"; exit 77; }
 echo 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { (void)d; (void)n; return 0; }' \
-    >"$FZ/probe.c"
-clang -fsanitize=fuzzer,address,undefined "$FZ/probe.c" -o "$FZ/probe" 2>"$FZ/probe.log" ||
+    >"$LOGS/probe.c"
+clang -fsanitize=fuzzer,address,undefined "$LOGS/probe.c" -o "$LOGS/probe" 2>"$LOGS/probe.log" ||
     { echo "SKIP: clang cannot build with -fsanitize=fuzzer (libclang-rt-dev?)"; exit 77; }
 LIBFDT=/usr/lib/$(gcc -print-multiarch 2>/dev/null)/libfdt.so.1
 HAVE_FDT=1
