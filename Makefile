@@ -143,12 +143,6 @@ check: deps
 clean:
 	rm -rf build/arm64 build/x86_64 build/tests
 
-distclean:
-	rm -rf build
-
-help:
-	@sed -n '2,10p' Makefile
-
 # ---------------------------------------------------------------- fuzzing
 # libFuzzer over the parsers of boot input (docs/fuzzing.md): FUZZ_TIME
 # seconds per target, the corpus growing in build/fuzz/corpus, crashing
@@ -160,3 +154,9 @@ FUZZ_TARGETS ?=
 .PHONY: fuzz
 fuzz:
 	tests/fuzz/fuzz.sh -t $(FUZZ_TIME) -j $(FUZZ_JOBS) $(FUZZ_TARGETS)
+
+distclean:
+	rm -rf build
+
+help:
+	@sed -n '2,10p' Makefile
