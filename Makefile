@@ -154,6 +154,18 @@ bench: deps
 clean:
 	rm -rf build/arm64 build/x86_64 build/tests
 
+# ---------------------------------------------------------------- fuzzing
+# libFuzzer over the parsers of boot input (docs/fuzzing.md): FUZZ_TIME
+# seconds per target, the corpus growing in build/fuzz/corpus, crashing
+# inputs in build/fuzz/artifacts.  FUZZ_TARGETS picks some of
+# bootfdt dom0fdt mb2 acpi pvh kernel; FUZZ_JOBS runs several at once.
+FUZZ_TIME ?= 60
+FUZZ_JOBS ?= 1
+FUZZ_TARGETS ?=
+.PHONY: fuzz
+fuzz:
+	tests/fuzz/fuzz.sh -t $(FUZZ_TIME) -j $(FUZZ_JOBS) $(FUZZ_TARGETS)
+
 distclean:
 	rm -rf build
 

@@ -468,6 +468,29 @@ static void test_scan(void)
     mem_put(0xe0000, area, sizeof(area));
     CHECK(acpi_scan_rsdp(&sim_mem, 0xe0000, sizeof(area)) == 0);
 
+    /*
+     * Found by tests/fuzz/ (acpi target): a 2.0 RSDP whose length field
+     * claims more than 36 bytes, checksummed over all of them, passed the
+     * scan but then failed acpi_parse(), which only gets the 36 bytes the
+     * boot code maps.  The scan must pass over it to a usable one.
+     */
+    current = "scan: RSDP 2.0 valid only with more than 36 bytes";
+    mem_reset();
+    memset(area, 0, sizeof(area));
+    rsdp_build(&r, 2, PA_RSDT, PA_XSDT);
+    memcpy(area + 0x200, r.b, r.len);
+    {
+        uint32_t len = 0x124;
+
+        memcpy(area + 0x100, r.b, r.len);
+        memcpy(area + 0x100 + 20, &len, 4);
+        fix_checksum(area + 0x100, 20, 8);
+        fix_checksum(area + 0x100, len, 32);
+        CHECK(acpi_rsdp_valid(area + 0x100, len));
+    }
+    mem_put(0xe0000, area, sizeof(area));
+    CHECK(acpi_scan_rsdp(&sim_mem, 0xe0000, sizeof(area)) == 0xe0000 + 0x200);
+
     current = "scan: area not readable or too small";
     CHECK(acpi_scan_rsdp(&sim_mem, 0x100000, 0x1000) == 0);
     CHECK(acpi_scan_rsdp(&sim_mem, 0xe0000, 19) == 0);

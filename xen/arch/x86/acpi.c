@@ -133,9 +133,18 @@ uint64_t acpi_scan_rsdp(const struct acpi_mem *m, uint64_t start, uint64_t len)
     area = map_range(m, start, len);
     if (!area)
         return 0;
-    for (uint64_t off = 0; len - off >= ACPI_RSDP_V1_SIZE; off += 16)
-        if (acpi_rsdp_valid(area + off, len - off))
+    /*
+     * The caller reads an RSDP through its first ACPI_RSDP_V2_SIZE bytes
+     * (all that ACPI 2.0+ defines): one that only checks out with more,
+     * its length field claiming extra bytes, would be found here and then
+     * refused by acpi_parse(), so it is skipped here.
+     */
+    for (uint64_t off = 0; len - off >= ACPI_RSDP_V1_SIZE; off += 16) {
+        uint64_t avail = len - off < ACPI_RSDP_V2_SIZE ? len - off : ACPI_RSDP_V2_SIZE;
+
+        if (acpi_rsdp_valid(area + off, avail))
             return start + off;
+    }
     return 0;
 }
 

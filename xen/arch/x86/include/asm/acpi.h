@@ -93,7 +93,8 @@ bool acpi_rsdp_valid(const void *p, uint64_t avail);
 
 /*
  * Look for an RSDP on 16-byte boundaries in [start, start + len) (the
- * BIOS areas); returns its address, or 0.
+ * BIOS areas), valid within its first ACPI_RSDP_V2_SIZE bytes (what the
+ * caller then maps); returns its address, or 0.
  */
 uint64_t acpi_scan_rsdp(const struct acpi_mem *m, uint64_t start, uint64_t len);
 
