@@ -5,6 +5,8 @@
 #   make run [ARCH=...]                 boot the image in QEMU with the demo dom0; the exit
 #                                       status says how dom0 ended (0: it powered off)
 #   make check                          build both architectures and run every test
+#   make bench [ARCH=...]               real Xen 4.17 and ours side by side under QEMU icount
+#   make fuzz [FUZZ_TIME=s]             libFuzzer over every boot-input parser
 #   make clean | distclean
 #
 # Outputs never go into the source tree: everything lands under build/.
@@ -33,7 +35,7 @@ export ARCH SRCARCH
 .SUFFIXES:
 
 # Targets that must not pull in (or create) a configuration.
-NOCONFIG_GOALS := defconfig menuconfig olddefconfig savedefconfig clean distclean check deps help run bench
+NOCONFIG_GOALS := defconfig menuconfig olddefconfig savedefconfig clean distclean check deps help run bench fuzz
 CONFIG_NEEDED := $(if $(MAKECMDGOALS),$(filter-out $(NOCONFIG_GOALS),$(MAKECMDGOALS)),all)
 
 # ---------------------------------------------------------------- Kconfig
@@ -170,4 +172,4 @@ distclean:
 	rm -rf build
 
 help:
-	@sed -n '2,11p' Makefile
+	@sed -n '2,13p' Makefile
