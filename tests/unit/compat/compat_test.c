@@ -26,23 +26,7 @@
 
 #include "fake_arch.h"
 
-static int failures, checks;
-
-#define CHECK(cond, ...) do {                                   \
-    checks++;                                                   \
-    if (!(cond)) {                                              \
-        failures++;                                             \
-        printf("FAIL %s:%d: ", __FILE__, __LINE__);             \
-        printf(__VA_ARGS__);                                    \
-        printf("\n");                                           \
-    }                                                           \
-} while (0)
-
-#define CHECK_RC(expr, want) do {                               \
-    long rc_ = (expr);                                          \
-    CHECK(rc_ == (long)(want), "%s = %ld, expected %ld",        \
-          #expr, rc_, (long)(want));                            \
-} while (0)
+#include "../check.h"
 
 /* ------------------------------------------------------------ guest memory */
 

@@ -37,22 +37,7 @@
 #include <xsm/xsm.h>
 #include "fake_arch.h"
 
-static int failures, checks;
-
-#define CHECK(cond, ...) do {                                   \
-    checks++;                                                   \
-    if (!(cond)) {                                              \
-        failures++;                                             \
-        printf("FAIL %s:%d: ", __FILE__, __LINE__);             \
-        printf(__VA_ARGS__);                                    \
-        printf("\n");                                           \
-    }                                                           \
-} while (0)
-
-#define CHECK_RC(expr, want) do {                               \
-    long rc__ = (expr);                                         \
-    CHECK(rc__ == (long)(want), "%s = %ld, want %ld", #expr, rc__, (long)(want)); \
-} while (0)
+#include "../check.h"
 
 /* The hypercalls under test (their prototypes come from the generated table). */
 long do_domctl(XEN_GUEST_HANDLE_PARAM(xen_domctl_t) u_domctl);

@@ -42,22 +42,7 @@
 #include <public/vcpu.h>
 #include "fake_arch.h"
 
-static int failures, checks;
-
-#define CHECK(cond, ...) do {                                   \
-    __atomic_fetch_add(&checks, 1, __ATOMIC_RELAXED);           \
-    if (!(cond)) {                                              \
-        __atomic_fetch_add(&failures, 1, __ATOMIC_RELAXED);     \
-        printf("FAIL %s:%d: ", __FILE__, __LINE__);             \
-        printf(__VA_ARGS__);                                    \
-        printf("\n");                                           \
-    }                                                           \
-} while (0)
-
-#define CHECK_RC(expr, want) do {                               \
-    long got__ = (expr), want__ = (want);                       \
-    CHECK(got__ == want__, "%s = %ld, want %ld", #expr, got__, want__); \
-} while (0)
+#include "../check.h"
 
 #define MS(x)   ((uint64_t)(x) * 1000000ULL)
 

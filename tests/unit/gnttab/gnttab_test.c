@@ -31,17 +31,7 @@
 
 #include "fake_arch.h"
 
-static int failures, checks;
-
-#define CHECK(cond, ...) do {                                   \
-    __atomic_fetch_add(&checks, 1, __ATOMIC_RELAXED);           \
-    if (!(cond)) {                                              \
-        __atomic_fetch_add(&failures, 1, __ATOMIC_RELAXED);     \
-        printf("FAIL %s:%d: ", __FILE__, __LINE__);             \
-        printf(__VA_ARGS__);                                    \
-        printf("\n");                                           \
-    }                                                           \
-} while (0)
+#include "../check.h"
 
 #define CHECK_EQ(expr, want) do {                               \
     long v_ = (long)(expr), w_ = (long)(want);                  \

@@ -32,17 +32,7 @@ long test_strtol(const char *, char **, int);
 int test_vsnprintf(char *, size_t, const char *, va_list);
 int test_snprintf(char *, size_t, const char *, ...);
 
-static int failures, checks;
-
-#define CHECK(cond, ...) do {                                   \
-    checks++;                                                   \
-    if (!(cond)) {                                              \
-        failures++;                                             \
-        printf("FAIL %s:%d: ", __FILE__, __LINE__);             \
-        printf(__VA_ARGS__);                                    \
-        printf("\n");                                           \
-    }                                                           \
-} while (0)
+#include "../check.h"
 
 static int sign(int x) { return (x > 0) - (x < 0); }
 

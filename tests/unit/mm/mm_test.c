@@ -24,17 +24,7 @@
 #include <xen/xmalloc.h>
 #include "fake_arch.h"
 
-static int failures, checks;
-
-#define CHECK(cond, ...) do {                                   \
-    checks++;                                                   \
-    if (!(cond)) {                                              \
-        failures++;                                             \
-        printf("FAIL %s:%d: ", __FILE__, __LINE__);             \
-        printf(__VA_ARGS__);                                    \
-        printf("\n");                                           \
-    }                                                           \
-} while (0)
+#include "../check.h"
 
 /* Give up on a test function after a flood of failures. */
 #define BAIL_IF_FLOODED() do { if (failures > 50) { printf("too many failures\n"); exit(1); } } while (0)

@@ -29,17 +29,7 @@
 #include <public/sched.h>
 #include "fake_arch.h"
 
-static int failures, checks;
-
-#define CHECK(cond, ...) do {                                   \
-    checks++;                                                   \
-    if (!(cond)) {                                              \
-        failures++;                                             \
-        printf("FAIL %s:%d: ", __FILE__, __LINE__);             \
-        printf(__VA_ARGS__);                                    \
-        printf("\n");                                           \
-    }                                                           \
-} while (0)
+#include "../check.h"
 
 #define MS(x)   ((uint64_t)(x) * 1000000ULL)
 #define US(x)   ((uint64_t)(x) * 1000ULL)

@@ -16,17 +16,7 @@
 #include <xen/timer.h>
 #include "fake_arch.h"
 
-static int failures, checks;
-
-#define CHECK(cond, ...) do {                                   \
-    checks++;                                                   \
-    if (!(cond)) {                                              \
-        failures++;                                             \
-        printf("FAIL %s:%d: ", __FILE__, __LINE__);             \
-        printf(__VA_ARGS__);                                    \
-        printf("\n");                                           \
-    }                                                           \
-} while (0)
+#include "../check.h"
 
 static uint64_t rng = 0x2545f4914f6cdd1dULL;
 static uint64_t rnd(void)

@@ -26,17 +26,7 @@
 #include <asm/vgic-private.h>
 #include "fake_arch.h"
 
-static int failures, checks;
-
-#define CHECK(cond, ...) do {                                   \
-    __atomic_fetch_add(&checks, 1, __ATOMIC_RELAXED);           \
-    if (!(cond)) {                                              \
-        __atomic_fetch_add(&failures, 1, __ATOMIC_RELAXED);     \
-        printf("FAIL %s:%d: ", __FILE__, __LINE__);             \
-        printf(__VA_ARGS__);                                    \
-        printf("\n");                                           \
-    }                                                           \
-} while (0)
+#include "../check.h"
 
 static __thread uint64_t rng = 0x9e3779b97f4a7c15ULL;
 static uint64_t rnd(void)
