@@ -175,30 +175,7 @@ UEFI_SKIP=""
 # kernel as its module with the guest's command line, GRUB on the serial
 # line.  grub-mkrescue puts both the BIOS and the UEFI GRUB on it.
 make_iso() {
-    local iso=$1 image=$2 args=$3 dir=$RUN/iso.tmp rc
-    rm -rf "$dir"
-    mkdir -p "$dir/boot/grub" || return 1
-    cp "$image" "$dir/boot/xen" && cp "$GUEST" "$dir/boot/test.elf" || return 1
-    {
-        echo "serial --unit=0 --speed=115200 --word=8 --parity=no --stop=1"
-        echo "terminal_input serial"
-        echo "terminal_output serial"
-        echo "set timeout=0"
-        echo "set default=0"
-        echo "menuentry \"guest conformance suite\" {"
-        echo "	multiboot2 /boot/xen $HV_ARGS"
-        echo "	module2 /boot/test.elf $args"
-        echo "}"
-    } >"$dir/boot/grub/grub.cfg"
-    cp "$dir/boot/grub/grub.cfg" "${iso%.iso}.grub.cfg"
-    grub-mkrescue --locales= --themes= -o "$iso" "$dir" >"$iso.log" 2>&1
-    rc=$?
-    rm -rf "$dir"
-    if [ $rc != 0 ]; then
-        cat "$iso.log"
-        return 1
-    fi
-    rm -f "$iso.log"
+    scripts/grub-iso.sh "$1" "$2" "$HV_ARGS" "$GUEST" "$3"
 }
 
 # x86: run QEMU in the background and stop it once the machine has halted
