@@ -157,6 +157,8 @@ static int map_vcpu_info(struct vcpu *v, uint64_t gfn, unsigned int offset, bool
     return 0;
 }
 
+__attribute__((__weak__)) void arch_vcpu_time_update(struct vcpu *v) { (void)v; }
+
 static long vcpu_op(int cmd, struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg, bool compat)
 {
     struct domain *d = v->domain;
@@ -172,6 +174,8 @@ static long vcpu_op(int cmd, struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg, b
         spin_lock_irqsave(&d->lock, flags);
         rc = map_vcpu_info(v, info.mfn, info.offset, compat);
         spin_unlock_irqrestore(&d->lock, flags);
+        if (!rc && v == current)
+            arch_vcpu_time_update(v);
         return rc;
     }
 
@@ -261,6 +265,7 @@ static long vcpu_op(int cmd, struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg, b
             set.timeout_abs_ns = now;
         migrate_timer(&v->singleshot_timer, smp_processor_id());
         set_timer(&v->singleshot_timer, set.timeout_abs_ns);
+        arch_vcpu_time_update(v);
         return 0;
     }
 

@@ -66,28 +66,6 @@ static void zero(struct cpuid_regs *r)
     r->eax = r->ebx = r->ecx = r->edx = 0;
 }
 
-/* Scale factors of Xen's TSC leaf: ns = ((tsc << shift) * mul) >> 32. */
-static void tsc_scale(uint64_t hz, uint32_t *mul, int8_t *shift)
-{
-    int s = 0;
-
-    if (!hz) {
-        *mul = 0;
-        *shift = 0;
-        return;
-    }
-    while (hz > 1000000000ULL) {
-        hz >>= 1;
-        s--;
-    }
-    while (hz <= 500000000ULL) {
-        hz <<= 1;
-        s++;
-    }
-    *mul = (uint32_t)((1000000000ULL << 32) / hz);
-    *shift = (int8_t)s;
-}
-
 static void xen_leaf(const struct vcpu *v, uint32_t idx, uint32_t subleaf,
                      struct cpuid_regs *r)
 {
@@ -118,7 +96,7 @@ static void xen_leaf(const struct vcpu *v, uint32_t idx, uint32_t subleaf,
             r->ecx = (uint32_t)(hz / 1000);     /* guest TSC kHz */
             r->edx = 0;                         /* incarnation */
         } else if (subleaf == 1) {
-            tsc_scale(hz, &mul, &shift);
+            x86_tsc_scale(&mul, &shift);
             r->eax = 0;                         /* TSC offset */
             r->ebx = 0;
             r->ecx = mul;

@@ -173,6 +173,8 @@ void arch_context_switch(struct vcpu *prev, struct vcpu *next)
         if (x86_vcpu_is_guest(next))
             x86_fpu_load(next);
     }
+    /* As Xen: a fresh time record each time the vCPU is scheduled in. */
+    x86_update_vcpu_time(next);
     sched_context_saved(prev);
 }
 

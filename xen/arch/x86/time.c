@@ -13,13 +13,19 @@
  * 32.32 fixed-point multiplies (no 128-bit division at run time).
  */
 #include <xen/arch.h>
+#include <xen/atomic.h>
 #include <xen/console.h>
 #include <xen/lib.h>
+#include <xen/sched.h>
+#include <public/xen.h>
 #include <asm/acpi.h>
 #include <asm/apic.h>
+#include <asm/domain.h>
+#include <asm/hvm.h>
 #include <asm/io.h>
 #include <asm/page.h>
 #include <asm/processor.h>
+#include <asm/svm.h>
 #include <asm/time.h>
 #include <asm/traps.h>
 
@@ -44,6 +50,10 @@
 static uint64_t tsc_hz, tsc_base, tsc_ns_mult;  /* ns per TSC tick, 32.32 */
 static uint64_t apic_hz, apic_tick_mult;        /* APIC ticks per ns, 32.32 */
 static bool timer_ready;
+/* The guests' scale, ns = ((tsc << shift) * mul) >> 32, and pvclock flags. */
+static uint32_t pv_mul;
+static int8_t pv_shift;
+static uint8_t pv_flags;
 
 struct sample {
     uint64_t tsc;
@@ -130,6 +140,26 @@ static uint64_t measure_pit(struct sample *a, struct sample *b)
     return (uint64_t)latch * NS_PER_SEC / PIT_HZ;
 }
 
+/*
+ * A 32-bit mul is a fraction below one, so the shifted rate must land in
+ * (1 GHz, 2 GHz].
+ */
+static void pv_scale_init(uint64_t hz)
+{
+    int s = 0;
+
+    while (hz > 2 * NS_PER_SEC) {
+        hz >>= 1;
+        s--;
+    }
+    while (hz <= NS_PER_SEC) {
+        hz <<= 1;
+        s++;
+    }
+    pv_mul = (uint32_t)((NS_PER_SEC << 32) / hz);
+    pv_shift = (int8_t)s;
+}
+
 static void print_mhz(const char *what, uint64_t hz)
 {
     printk("%s %llu.%03llu MHz", what, (unsigned long long)(hz / 1000000),
@@ -173,6 +203,9 @@ void x86_time_init(const struct acpi_info *acpi)
     tsc_ns_mult = (NS_PER_SEC << 32) / tsc_hz;
     apic_tick_mult = (apic_hz << 32) / NS_PER_SEC;
     tsc_base = rdtsc();
+    pv_scale_init(tsc_hz);
+    /* One base and one scale on every CPU: as monotonic as the TSCs are. */
+    pv_flags = invariant ? XEN_PVCLOCK_TSC_STABLE_BIT : 0;
 
     print_mhz("time: TSC", tsc_hz);
     printk("%s, ", invariant ? " (invariant)" : "");
@@ -202,6 +235,46 @@ uint64_t x86_apic_timer_hz(void)
     return apic_hz;
 }
 
+void x86_tsc_scale(uint32_t *mul, int8_t *shift)
+{
+    *mul = pv_mul;
+    *shift = pv_shift;
+}
+
+static uint64_t tsc_to_ns(uint64_t tsc)
+{
+    int64_t d = (int64_t)(tsc - tsc_base);
+
+    /* A TSC slightly behind the boot CPU's must not wrap to the far future. */
+    if (d < 0)
+        d = 0;
+    return (uint64_t)(((unsigned __int128)d * tsc_ns_mult) >> 32);
+}
+
+void x86_update_vcpu_time(struct vcpu *v)
+{
+    struct vcpu_info *vi = read_atomic(&v->vcpu_info);
+    volatile struct vcpu_time_info *t;
+    uint64_t tsc;
+    uint32_t ver;
+
+    if (!vi || !tsc_ns_mult || !x86_vcpu_is_guest(v))
+        return;
+    t = &vi->time;
+    tsc = rdtsc();
+    /* Odd while the fields change: the guest retries until it reads even. */
+    ver = t->version;
+    t->version = ver | 1;
+    smp_wmb();
+    t->tsc_timestamp = tsc + v->arch->vmcb->tsc_offset;
+    t->system_time = tsc_to_ns(tsc);
+    t->tsc_to_system_mul = pv_mul;
+    t->tsc_shift = pv_shift;
+    t->flags = pv_flags;
+    smp_wmb();
+    t->version = (ver | 1) + 1;
+}
+
 void udelay(unsigned long us)
 {
     uint64_t start = rdtsc(), ticks;
@@ -218,15 +291,9 @@ void udelay(unsigned long us)
 
 uint64_t arch_now_ns(void)
 {
-    int64_t d;
-
     if (!tsc_ns_mult)
         return 0;
-    /* A TSC slightly behind the boot CPU's must not wrap to the far future. */
-    d = (int64_t)(rdtsc() - tsc_base);
-    if (d < 0)
-        d = 0;
-    return (uint64_t)(((unsigned __int128)d * tsc_ns_mult) >> 32);
+    return tsc_to_ns(rdtsc());
 }
 
 void arch_timer_program(uint64_t deadline_ns)
@@ -248,4 +315,9 @@ void arch_timer_program(uint64_t deadline_ns)
     if (ticks == 0)
         ticks = 1;
     apic_write(APIC_TMICT, (uint32_t)ticks);
+}
+
+void arch_vcpu_time_update(struct vcpu *v)
+{
+    x86_update_vcpu_time(v);
 }

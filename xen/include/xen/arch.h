@@ -64,6 +64,13 @@ uint64_t arch_now_ns(void);
  */
 void arch_timer_program(uint64_t deadline_ns);
 
+/*
+ * Refresh the current vCPU's vcpu_time_info (x86; the default does
+ * nothing): after it moves its vcpu_info or sets a one-shot timer.
+ */
+struct vcpu;
+void arch_vcpu_time_update(struct vcpu *v);
+
 /* ------------------------------------------------------------ SMP */
 
 /* Interrupt `cpu` so that it looks at its pending softirqs. */

@@ -22,4 +22,14 @@ void udelay(unsigned long us);
 uint64_t x86_tsc_hz(void);
 uint64_t x86_apic_timer_hz(void);
 
+/* Xen's TSC-to-ns scale for guests: ns = ((tsc << shift) * mul) >> 32. */
+void x86_tsc_scale(uint32_t *mul, int8_t *shift);
+
+/*
+ * Stamp v's vcpu_time_info with the current TSC (as v sees it) and system
+ * time.  On the CPU about to run v, or by v itself.
+ */
+struct vcpu;
+void x86_update_vcpu_time(struct vcpu *v);
+
 #endif /* ASM_X86_TIME_H */
