@@ -119,6 +119,7 @@ GT_TEST(vcpu_register_info, "vcpu_op.register_vcpu_info")
 
     memset(info_page[0], 0x77, sizeof(info_page[0]));
     ASSERT_EQ(register_info(0, gfn, off), 0);
+    gt_cfg.vcpu0_info = vi;
     /* Xen copies the old area in and then marks every event pending. */
     EXPECT_EQ(vi->evtchn_upcall_pending, 1);
     EXPECT_XEQ(vi->evtchn_pending_sel, ~(xen_ulong_t)0);

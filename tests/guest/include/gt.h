@@ -127,6 +127,8 @@ struct gt_config {
     uintptr_t load;          /* where the image runs */
     volatile void *shared_info;  /* Arm: where a test mapped dom0's shared_info
                                     (Xen maps it only once), else NULL */
+    volatile void *vcpu0_info;   /* where a test registered vCPU 0's vcpu_info
+                                    (Xen updates only that one), else NULL */
 };
 extern struct gt_config gt_cfg;
 
