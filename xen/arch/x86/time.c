@@ -258,7 +258,7 @@ void x86_update_vcpu_time(struct vcpu *v)
     uint64_t tsc;
     uint32_t ver;
 
-    if (!vi || !tsc_ns_mult || !x86_vcpu_is_guest(v))
+    if (!vi || !tsc_ns_mult || !x86_vcpu_is_guest(v) || !v->arch->vmcb)
         return;
     t = &vi->time;
     tsc = rdtsc();
