@@ -30,6 +30,7 @@
 #include <xen/smp.h>
 #include <xen/softirq.h>
 #include <public/sched.h>
+#include <public/hvm/hvm_vcpu.h>
 #include <asm/cpu.h>
 #include <asm/domain.h>
 #include <asm/hvm.h>
@@ -253,6 +254,200 @@ void svm_vcpu_reset_pvh(struct vcpu *v, uint32_t entry, uint32_t ebx)
     reset_pvh(v, entry, ebx);
     v->arch->initialised = true;
     write_atomic(&v->is_initialised, true);     /* VCPUOP_up may start it */
+}
+
+/* ------------------------------------------------------------ VCPUOP_initialise */
+
+#define SEG_ATTR_RSVD       0xf000u
+#define SEG_TYPE_ACCESSED   0x1u
+#define SEG_TYPE_TSS_BUSY   0x2u
+#define SEG_TYPE_CODE       0x8u
+#define SEG_TYPE_RW         0x2u        /* writable data / readable code */
+#define SYS_TYPE_TSS32_BUSY 0xbu
+#define EFER_FFXSR_BIT      (1u << 14)
+#define CPUIDX1_EDX_FFXSR_BIT (1u << 25)
+
+/*
+ * CR4 bits a guest may ask for: those whose features our CPUID leaves
+ * (cpuid.c) offer on every host we run on.  MCE, OSXSAVE and the like
+ * are hidden from guests, so they are refused as Xen refuses bits its
+ * policy does not offer.
+ */
+#define CR4_GUEST_OK        (0x0001u | 0x0002u | 0x0004u | 0x0008u |   /* VME PVI TSD DE */   \
+                             X86_CR4_PSE | X86_CR4_PAE | X86_CR4_PGE |                        \
+                             0x0100u | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT) /* PCE */
+
+enum hvm_seg { HSEG_CS, HSEG_DS, HSEG_SS, HSEG_ES, HSEG_TR };
+
+static unsigned int seg_dpl(uint16_t attr)
+{
+    return (attr >> SEG_ATTR_DPL_SHIFT) & 3;
+}
+
+/* Xen's checks of one segment of a 32-bit state (attr already has A/busy set). */
+static bool seg_ok(uint16_t attr, enum hvm_seg which)
+{
+    unsigned int type = attr & SEG_ATTR_TYPE_MASK;
+
+    if (attr & SEG_ATTR_RSVD)
+        return false;
+    if (!attr)                          /* only DS and ES may be null */
+        return which == HSEG_DS || which == HSEG_ES;
+    if (which == HSEG_TR) {
+        if ((attr & SEG_ATTR_S) || type != SYS_TYPE_TSS32_BUSY)
+            return false;
+    } else if (!(attr & SEG_ATTR_S)) {
+        return false;
+    }
+    if (!(attr & SEG_ATTR_P))
+        return false;
+    switch (which) {
+    case HSEG_CS:
+        return type & SEG_TYPE_CODE;
+    case HSEG_SS:
+        return !(type & SEG_TYPE_CODE) && (type & SEG_TYPE_RW);
+    case HSEG_DS:
+    case HSEG_ES:
+        return !(type & SEG_TYPE_CODE) || (type & SEG_TYPE_RW);
+    default:
+        return true;
+    }
+}
+
+static void seg_load(struct vmcb_seg *s, uint16_t attr, uint32_t limit, uint32_t base)
+{
+    s->sel = 0;
+    s->attr = attr;
+    s->limit = limit;
+    s->base = base;
+}
+
+/* A present segment is loaded as if used: accessed, or busy for a TSS. */
+static uint16_t seg_touched(uint16_t attr, enum hvm_seg which)
+{
+    if (attr & SEG_ATTR_P)
+        attr |= which == HSEG_TR ? SEG_TYPE_TSS_BUSY : SEG_TYPE_ACCESSED;
+    return attr;
+}
+
+static bool efer_ok(uint64_t efer)
+{
+    uint32_t x1 = cpuid_ext(CPUID_EXT_FEATURES).edx;
+    uint64_t ok = EFER_SCE | EFER_LME | EFER_LMA;
+
+    if (x1 & CPUIDX1_EDX_NX)
+        ok |= EFER_NXE;
+    if (x1 & CPUIDX1_EDX_FFXSR_BIT)
+        ok |= EFER_FFXSR_BIT;
+    /* SVME is refused too: guests get no nested virtualisation. */
+    if (efer & ~ok)
+        return false;
+    return !(efer & EFER_LMA) || (efer & EFER_LME);
+}
+
+static bool canonical(uint64_t va)
+{
+    return (uint64_t)((int64_t)(va << 16) >> 16) == va;
+}
+
+int arch_set_info_hvm_guest(struct vcpu *v, const struct vcpu_hvm_context *ctx)
+{
+    struct arch_vcpu *a = v->arch;
+    struct vmcb *vmcb = a->vmcb;
+    struct svm_gprs gprs = { 0 };
+    uint16_t attr[5];
+    uint32_t limit[5], base[5] = { 0 };
+    uint64_t rax, rsp, rip, rflags, cr0, cr3, cr4, efer;
+
+    if (ctx->pad)
+        return -EINVAL;
+    switch (ctx->mode) {
+    case VCPU_HVM_MODE_32B: {
+        const struct vcpu_hvm_x86_32 *r = &ctx->cpu_regs.x86_32;
+        uint32_t cs_max;
+
+        if (r->pad1 || r->pad2[0] || r->pad2[1] || r->pad2[2])
+            return -EINVAL;
+        attr[HSEG_CS] = r->cs_ar; limit[HSEG_CS] = r->cs_limit; base[HSEG_CS] = r->cs_base;
+        attr[HSEG_DS] = r->ds_ar; limit[HSEG_DS] = r->ds_limit; base[HSEG_DS] = r->ds_base;
+        attr[HSEG_SS] = r->ss_ar; limit[HSEG_SS] = r->ss_limit; base[HSEG_SS] = r->ss_base;
+        attr[HSEG_ES] = r->es_ar; limit[HSEG_ES] = r->es_limit; base[HSEG_ES] = r->es_base;
+        attr[HSEG_TR] = r->tr_ar; limit[HSEG_TR] = r->tr_limit; base[HSEG_TR] = r->tr_base;
+        for (unsigned int i = 0; i < 5; i++) {
+            attr[i] = seg_touched(attr[i], i);
+            if (!seg_ok(attr[i], i))
+                return -EINVAL;
+        }
+        cs_max = limit[HSEG_CS];
+        if (attr[HSEG_CS] & SEG_ATTR_G)
+            cs_max = (cs_max << 12) | 0xfff;
+        if (r->eip > cs_max)
+            return -EINVAL;
+        if (seg_dpl(attr[HSEG_SS]) != seg_dpl(attr[HSEG_CS]))
+            return -EINVAL;
+        if ((attr[HSEG_DS] & SEG_ATTR_P) && seg_dpl(attr[HSEG_DS]) > seg_dpl(attr[HSEG_CS]))
+            return -EINVAL;
+        if ((attr[HSEG_ES] & SEG_ATTR_P) && seg_dpl(attr[HSEG_ES]) > seg_dpl(attr[HSEG_CS]))
+            return -EINVAL;
+        if ((r->efer & EFER_LMA) && !(r->efer & EFER_LME))
+            return -EINVAL;
+        gprs.rbx = r->ebx; gprs.rcx = r->ecx; gprs.rdx = r->edx;
+        gprs.rsi = r->esi; gprs.rdi = r->edi; gprs.rbp = r->ebp;
+        rax = r->eax; rsp = r->esp; rip = r->eip; rflags = r->eflags;
+        cr0 = r->cr0; cr3 = r->cr3; cr4 = r->cr4; efer = r->efer;
+        break;
+    }
+    case VCPU_HVM_MODE_64B: {
+        const struct vcpu_hvm_x86_64 *r = &ctx->cpu_regs.x86_64;
+
+        if (!canonical(r->rip) || !(r->cr0 & X86_CR0_PG) || !(r->cr4 & X86_CR4_PAE) ||
+            !(r->efer & EFER_LME))
+            return -EINVAL;
+        /* Flat long-mode segments and a busy 64-bit TSS. */
+        attr[HSEG_CS] = 0xa9b; limit[HSEG_CS] = ~0u;
+        attr[HSEG_DS] = attr[HSEG_SS] = attr[HSEG_ES] = 0xc93;
+        limit[HSEG_DS] = limit[HSEG_SS] = limit[HSEG_ES] = ~0u;
+        attr[HSEG_TR] = 0x08b; limit[HSEG_TR] = 0x67;
+        gprs.rbx = r->rbx; gprs.rcx = r->rcx; gprs.rdx = r->rdx;
+        gprs.rsi = r->rsi; gprs.rdi = r->rdi; gprs.rbp = r->rbp;
+        rax = r->rax; rsp = r->rsp; rip = r->rip; rflags = r->rflags;
+        cr0 = r->cr0; cr3 = r->cr3; cr4 = r->cr4; efer = r->efer;
+        break;
+    }
+    default:
+        return -EINVAL;
+    }
+
+    /* As Xen: LME alone means the vCPU starts with long mode active. */
+    if (efer & EFER_LME)
+        efer |= EFER_LMA;
+    if ((cr4 & ~(uint64_t)CR4_GUEST_OK) || !efer_ok(efer))
+        return -EINVAL;
+
+    /* From the power-on state (FS, GS, LDTR, descriptor tables...), then ours. */
+    reset_pvh(v, 0, 0);
+    a->regs = gprs;
+    seg_load(&vmcb->cs, attr[HSEG_CS], limit[HSEG_CS], base[HSEG_CS]);
+    seg_load(&vmcb->ds, attr[HSEG_DS], limit[HSEG_DS], base[HSEG_DS]);
+    seg_load(&vmcb->ss, attr[HSEG_SS], limit[HSEG_SS], base[HSEG_SS]);
+    seg_load(&vmcb->es, attr[HSEG_ES], limit[HSEG_ES], base[HSEG_ES]);
+    seg_load(&vmcb->tr, attr[HSEG_TR], limit[HSEG_TR], base[HSEG_TR]);
+    vmcb->cpl = seg_dpl(attr[HSEG_SS]);
+    /* A bad CR0/CR3 makes VMRUN fail: that crashes this domain only. */
+    vmcb->cr0 = cr0;
+    vmcb->cr3 = cr3;
+    vmcb->cr4 = cr4;
+    vmcb->efer = efer | EFER_SVME;
+    vmcb->rax = rax;
+    vmcb->rsp = rsp;
+    vmcb->rip = rip;
+    vmcb->rflags = rflags | X86_EFLAGS_RSVD1;
+    /* One TSC across the domain's vCPUs. */
+    if (v->domain->vcpu[0] && v->domain->vcpu[0] != v && v->domain->vcpu[0]->arch)
+        vmcb->tsc_offset = v->domain->vcpu[0]->arch->vmcb->tsc_offset;
+    a->initialised = true;
+    write_atomic(&v->is_initialised, true);     /* still down: VCPUOP_up starts it */
+    return 0;
 }
 
 /* FNINIT state with SSE exceptions masked. */
