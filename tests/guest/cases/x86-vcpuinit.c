@@ -144,6 +144,13 @@ GT_TEST(x86_vcpuinit_refused, "vcpu_op.initialise_refused")
     ctx.cpu_regs.x86_64.cr4 = 0x20;
     ctx.cpu_regs.x86_64.efer = 0;
     EXPECT_EQ(initialise(1, &ctx), -XEN_EINVAL);
+    /* Features this guest was not offered: VMX in CR4, SVM in EFER. */
+    ctx.cpu_regs.x86_64.efer = 0x100;
+    ctx.cpu_regs.x86_64.cr4 = 0x20 | (1u << 13);
+    EXPECT_EQ(initialise(1, &ctx), -XEN_EINVAL);
+    ctx.cpu_regs.x86_64.cr4 = 0x20;
+    ctx.cpu_regs.x86_64.efer = 0x100 | (1u << 12);
+    EXPECT_EQ(initialise(1, &ctx), -XEN_EINVAL);
 
     /* 32-bit: segment attributes, the CS limit, DPLs, EFER. */
     memset(&ctx, 0, sizeof(ctx));

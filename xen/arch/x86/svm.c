@@ -265,17 +265,52 @@ void svm_vcpu_reset_pvh(struct vcpu *v, uint32_t entry, uint32_t ebx)
 #define SEG_TYPE_RW         0x2u        /* writable data / readable code */
 #define SYS_TYPE_TSS32_BUSY 0xbu
 #define EFER_FFXSR_BIT      (1u << 14)
-#define CPUIDX1_EDX_FFXSR_BIT (1u << 25)
 
 /*
- * CR4 bits a guest may ask for: those whose features our CPUID leaves
- * (cpuid.c) offer on every host we run on.  MCE, OSXSAVE and the like
- * are hidden from guests, so they are refused as Xen refuses bits its
- * policy does not offer.
+ * The CR4 bits v may set: those whose features v's CPUID (cpuid.c)
+ * offers, PCE always, as Xen's hvm_cr4_guest_valid_bits().
  */
-#define CR4_GUEST_OK        (0x0001u | 0x0002u | 0x0004u | 0x0008u |   /* VME PVI TSD DE */   \
-                             X86_CR4_PSE | X86_CR4_PAE | X86_CR4_PGE |                        \
-                             0x0100u | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT) /* PCE */
+static uint64_t cr4_guest_ok(const struct vcpu *v)
+{
+    struct cpuid_regs l1, l7;
+    uint64_t ok = 1u << 8;                                  /* PCE */
+
+    hvm_cpuid(v, 1, 0, &l1);
+    hvm_cpuid(v, 7, 0, &l7);
+    if (l1.edx & (1u << 1))
+        ok |= (1u << 0) | (1u << 1);                        /* VME: VME PVI */
+    if (l1.edx & (1u << 2))
+        ok |= 1u << 3;                                      /* DE */
+    if (l1.edx & (1u << 3))
+        ok |= X86_CR4_PSE;
+    if (l1.edx & (1u << 4))
+        ok |= 1u << 2;                                      /* TSC: TSD */
+    if (l1.edx & (1u << 6))
+        ok |= X86_CR4_PAE;
+    if (l1.edx & ((1u << 7) | (1u << 14)))
+        ok |= 1u << 6;                                      /* MCE or MCA: MCE */
+    if (l1.edx & (1u << 13))
+        ok |= X86_CR4_PGE;
+    if (l1.edx & (1u << 24))
+        ok |= X86_CR4_OSFXSR;
+    if (l1.edx & (1u << 25))
+        ok |= X86_CR4_OSXMMEXCPT;                           /* SSE */
+    if (l1.ecx & (1u << 17))
+        ok |= 1u << 17;                                     /* PCID: PCIDE */
+    if (l1.ecx & (1u << 26))
+        ok |= 1u << 18;                                     /* XSAVE: OSXSAVE */
+    if (l7.ebx & (1u << 0))
+        ok |= 1u << 16;                                     /* FSGSBASE */
+    if (l7.ebx & (1u << 7))
+        ok |= 1u << 20;                                     /* SMEP */
+    if (l7.ebx & (1u << 20))
+        ok |= 1u << 21;                                     /* SMAP */
+    if (l7.ecx & (1u << 2))
+        ok |= 1u << 11;                                     /* UMIP */
+    if (l7.ecx & (1u << 3))
+        ok |= 1u << 22;                                     /* PKU: PKE */
+    return ok;
+}
 
 enum hvm_seg { HSEG_CS, HSEG_DS, HSEG_SS, HSEG_ES, HSEG_TR };
 
@@ -330,14 +365,20 @@ static uint16_t seg_touched(uint16_t attr, enum hvm_seg which)
     return attr;
 }
 
-static bool efer_ok(uint64_t efer)
+/* As Xen's hvm_efer_valid() with CR0.PG taken as set, against v's CPUID. */
+static bool efer_ok(const struct vcpu *v, uint64_t efer)
 {
-    uint32_t x1 = cpuid_ext(CPUID_EXT_FEATURES).edx;
-    uint64_t ok = EFER_SCE | EFER_LME | EFER_LMA;
+    struct cpuid_regs x1;
+    uint64_t ok = 0;
 
-    if (x1 & CPUIDX1_EDX_NX)
+    hvm_cpuid(v, CPUID_EXT_FEATURES, 0, &x1);
+    if (x1.edx & (1u << 11))
+        ok |= EFER_SCE;                                     /* SYSCALL */
+    if (x1.edx & (1u << 29))
+        ok |= EFER_LME | EFER_LMA;                          /* LM */
+    if (x1.edx & CPUIDX1_EDX_NX)
         ok |= EFER_NXE;
-    if (x1 & CPUIDX1_EDX_FFXSR_BIT)
+    if (x1.edx & (1u << 25))
         ok |= EFER_FFXSR_BIT;
     /* SVME is refused too: guests get no nested virtualisation. */
     if (efer & ~ok)
@@ -421,7 +462,7 @@ int arch_set_info_hvm_guest(struct vcpu *v, const struct vcpu_hvm_context *ctx)
     /* As Xen: LME alone means the vCPU starts with long mode active. */
     if (efer & EFER_LME)
         efer |= EFER_LMA;
-    if ((cr4 & ~(uint64_t)CR4_GUEST_OK) || !efer_ok(efer))
+    if ((cr4 & ~cr4_guest_ok(v)) || !efer_ok(v, efer))
         return -EINVAL;
 
     /* From the power-on state (FS, GS, LDTR, descriptor tables...), then ours. */
@@ -445,6 +486,8 @@ int arch_set_info_hvm_guest(struct vcpu *v, const struct vcpu_hvm_context *ctx)
     /* One TSC across the domain's vCPUs. */
     if (v->domain->vcpu[0] && v->domain->vcpu[0] != v && v->domain->vcpu[0]->arch)
         vmcb->tsc_offset = v->domain->vcpu[0]->arch->vmcb->tsc_offset;
+    /* The state is complete before anything may run it. */
+    smp_wmb();
     a->initialised = true;
     write_atomic(&v->is_initialised, true);     /* still down: VCPUOP_up starts it */
     return 0;
