@@ -7,10 +7,10 @@
  * suite sees the same single running vCPU as before.
  */
 #include "gt-xen.h"
-#include "gt-x86.h"
-#include <public/hvm/hvm_vcpu.h>
 
 #if GT_ARCH_X86
+#include "gt-x86.h"
+#include <public/hvm/hvm_vcpu.h>
 
 #define NO_SUCH_VCPU    4096u
 #define VI_EEXIST       17      /* Xen's EEXIST (gt-xen.h lists fewer) */
