@@ -6,7 +6,8 @@
 # 1. SeaBIOS (the default), 4 CPUs: GRUB loads the hypervisor and the demo
 #    as its module2; dom0 greets, finds the hypervisor's CPUID leaves and
 #    installs the hypercall page, reads Xen 4.17 from xen_version and its
-#    command line from the PVH start info, counts the MADT's vCPUs, takes
+#    command line from the PVH start info, counts the MADT's vCPUs and
+#    starts the 3 others (VCPUOP_initialise + VCPUOP_up), takes
 #    three VIRQ_TIMER upcalls and one IPI upcall on its callback vector,
 #    works and powers off; the hypervisor halts the machine, the script
 #    stops QEMU and `make run` exits 0.
@@ -89,6 +90,7 @@ run bios X86_DOM0_ARGS="demo.shutdown=poweroff demo.work=100"
 check_demo "$LOG"
 grep -q '^Firmware: BIOS' "$LOG.txt" || fail "not booted by SeaBIOS"
 grep -q '^CPUs online: 4' "$LOG.txt" || fail "not 4 CPUs online"
+grep -q '^demo-dom0: 4 of 4 vCPUs up' "$LOG.txt" || fail "the demo did not start its 3 other vCPUs (VCPUOP_initialise + up)"
 bios_secs=$((SECONDS - t0))
 summary=$(sed -nE 's/^demo-dom0: (events: VIRQ_TIMER .*upcalls on vector 0xf3).*/\1/p' "$LOG.txt")
 

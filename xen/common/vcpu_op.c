@@ -8,8 +8,10 @@
  *     (up, down, is_up, timers, ...) is -EINVAL (Xen's arch/arm/domain.c);
  *   - elsewhere (x86) the common set below is offered and unknown sub-ops
  *     are -ENOSYS.
- * Not written yet: VCPUOP_initialise and the periodic timer (-ENOSYS
- * after the arguments are checked), x86's own sub-ops, and updating a
+ * VCPUOP_initialise takes an x86 HVM register state (public/hvm/hvm_vcpu.h)
+ * that the arch checks and loads (arch_set_info_hvm_guest()).
+ * Not written yet: the periodic timer (-ENOSYS after the arguments are
+ * checked), x86's own sub-ops, and updating a
  * registered runstate area when the vCPU is switched (see
  * docs/hypercalls.md).
  */
@@ -23,6 +25,7 @@
 #include <xen/event.h>
 #include <public/vcpu.h>
 #include <public/sched.h>
+#include <public/hvm/hvm_vcpu.h>
 
 /*
  * Weak default for builds without event channels (the host tests of the
@@ -33,6 +36,15 @@ __attribute__((__weak__)) void vcpu_mark_events_pending(struct vcpu *v)
 {
     write_atomic(&v->vcpu_info->evtchn_upcall_pending, 1);
     arch_vcpu_kick(v);
+}
+
+/* Builds without an HVM register loader (the host tests of the handlers). */
+__attribute__((__weak__)) int arch_set_info_hvm_guest(struct vcpu *v,
+                                                      const struct vcpu_hvm_context *ctx)
+{
+    (void)v;
+    (void)ctx;
+    return -ENOSYS;
 }
 
 /* Longest timer period Xen accepts: the largest positive s_time_t. */
@@ -275,8 +287,23 @@ static long vcpu_op(int cmd, struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg, b
         stop_timer(&v->singleshot_timer);
         return 0;
 
-    case VCPUOP_initialise:
-        return -ENOSYS;         /* needs the arch's vCPU context loading */
+    case VCPUOP_initialise: {
+        struct vcpu_hvm_context ctx;
+        unsigned long flags;
+        int rc;
+
+        /* A vCPU past shared_info's array needs its vcpu_info registered first. */
+        if (vcpu_info_is_placeholder(v) && mfn_eq(v->vcpu_info_mfn, INVALID_MFN))
+            return -EINVAL;
+        /* One layout for both guest widths (see the header). */
+        BUILD_BUG_ON(sizeof(ctx) != 128);
+        if (!hc_copy_from(&ctx, arg, 0, sizeof(ctx)))
+            return -EFAULT;
+        spin_lock_irqsave(&d->lock, flags);
+        rc = read_atomic(&v->is_initialised) ? -EEXIST : arch_set_info_hvm_guest(v, &ctx);
+        spin_unlock_irqrestore(&d->lock, flags);
+        return rc;
+    }
 
     default:
         return -ENOSYS;

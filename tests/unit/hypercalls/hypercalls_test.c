@@ -829,7 +829,11 @@ static void test_vcpu_x86(void)
     /* No register state to start from yet (Xen: !is_initialised). */
     CHECK_RC(VCPU(VCPUOP_up, 1, 0), -EINVAL);
     CHECK(fake_calls.up == 0, "not started");
+    /* initialise: the argument is read first, then -EEXIST before the arch looks */
+    CHECK_RC(VCPU(VCPUOP_initialise, 1, GEND - 8), -EFAULT);
     v0[1].is_initialised = true;
+    CHECK_RC(VCPU(VCPUOP_initialise, 1, GEND - 8), -EFAULT);
+    CHECK_RC(VCPU(VCPUOP_initialise, 1, G(0)), -EEXIST);
     CHECK_RC(VCPU(VCPUOP_up, 1, 0), 0);
     CHECK(fake_calls.up == 1 && fake_calls.last_up == &v0[1], "vcpu_up(v1)");
     CHECK_RC(VCPU(VCPUOP_is_up, 1, 0), 1);

@@ -30,6 +30,7 @@
 #include <xen/smp.h>
 #include <xen/softirq.h>
 #include <public/sched.h>
+#include <public/hvm/hvm_vcpu.h>
 #include <asm/cpu.h>
 #include <asm/domain.h>
 #include <asm/hvm.h>
@@ -253,6 +254,243 @@ void svm_vcpu_reset_pvh(struct vcpu *v, uint32_t entry, uint32_t ebx)
     reset_pvh(v, entry, ebx);
     v->arch->initialised = true;
     write_atomic(&v->is_initialised, true);     /* VCPUOP_up may start it */
+}
+
+/* ------------------------------------------------------------ VCPUOP_initialise */
+
+#define SEG_ATTR_RSVD       0xf000u
+#define SEG_TYPE_ACCESSED   0x1u
+#define SEG_TYPE_TSS_BUSY   0x2u
+#define SEG_TYPE_CODE       0x8u
+#define SEG_TYPE_RW         0x2u        /* writable data / readable code */
+#define SYS_TYPE_TSS32_BUSY 0xbu
+#define EFER_FFXSR_BIT      (1u << 14)
+
+/*
+ * The CR4 bits v may set: those whose features v's CPUID (cpuid.c)
+ * offers, PCE always, as Xen's hvm_cr4_guest_valid_bits().
+ */
+static uint64_t cr4_guest_ok(const struct vcpu *v)
+{
+    struct cpuid_regs l1, l7;
+    uint64_t ok = 1u << 8;                                  /* PCE */
+
+    hvm_cpuid(v, 1, 0, &l1);
+    hvm_cpuid(v, 7, 0, &l7);
+    if (l1.edx & (1u << 1))
+        ok |= (1u << 0) | (1u << 1);                        /* VME: VME PVI */
+    if (l1.edx & (1u << 2))
+        ok |= 1u << 3;                                      /* DE */
+    if (l1.edx & (1u << 3))
+        ok |= X86_CR4_PSE;
+    if (l1.edx & (1u << 4))
+        ok |= 1u << 2;                                      /* TSC: TSD */
+    if (l1.edx & (1u << 6))
+        ok |= X86_CR4_PAE;
+    if (l1.edx & ((1u << 7) | (1u << 14)))
+        ok |= 1u << 6;                                      /* MCE or MCA: MCE */
+    if (l1.edx & (1u << 13))
+        ok |= X86_CR4_PGE;
+    if (l1.edx & (1u << 24))
+        ok |= X86_CR4_OSFXSR;
+    if (l1.edx & (1u << 25))
+        ok |= X86_CR4_OSXMMEXCPT;                           /* SSE */
+    if (l1.ecx & (1u << 17))
+        ok |= 1u << 17;                                     /* PCID: PCIDE */
+    if (l1.ecx & (1u << 26))
+        ok |= 1u << 18;                                     /* XSAVE: OSXSAVE */
+    if (l7.ebx & (1u << 0))
+        ok |= 1u << 16;                                     /* FSGSBASE */
+    if (l7.ebx & (1u << 7))
+        ok |= 1u << 20;                                     /* SMEP */
+    if (l7.ebx & (1u << 20))
+        ok |= 1u << 21;                                     /* SMAP */
+    if (l7.ecx & (1u << 2))
+        ok |= 1u << 11;                                     /* UMIP */
+    if (l7.ecx & (1u << 3))
+        ok |= 1u << 22;                                     /* PKU: PKE */
+    return ok;
+}
+
+enum hvm_seg { HSEG_CS, HSEG_DS, HSEG_SS, HSEG_ES, HSEG_TR };
+
+static unsigned int seg_dpl(uint16_t attr)
+{
+    return (attr >> SEG_ATTR_DPL_SHIFT) & 3;
+}
+
+/* Xen's checks of one segment of a 32-bit state (attr already has A/busy set). */
+static bool seg_ok(uint16_t attr, enum hvm_seg which)
+{
+    unsigned int type = attr & SEG_ATTR_TYPE_MASK;
+
+    if (attr & SEG_ATTR_RSVD)
+        return false;
+    if (!attr)                          /* only DS and ES may be null */
+        return which == HSEG_DS || which == HSEG_ES;
+    if (which == HSEG_TR) {
+        if ((attr & SEG_ATTR_S) || type != SYS_TYPE_TSS32_BUSY)
+            return false;
+    } else if (!(attr & SEG_ATTR_S)) {
+        return false;
+    }
+    if (!(attr & SEG_ATTR_P))
+        return false;
+    switch (which) {
+    case HSEG_CS:
+        return type & SEG_TYPE_CODE;
+    case HSEG_SS:
+        return !(type & SEG_TYPE_CODE) && (type & SEG_TYPE_RW);
+    case HSEG_DS:
+    case HSEG_ES:
+        return !(type & SEG_TYPE_CODE) || (type & SEG_TYPE_RW);
+    default:
+        return true;
+    }
+}
+
+static void seg_load(struct vmcb_seg *s, uint16_t attr, uint32_t limit, uint32_t base)
+{
+    s->sel = 0;
+    s->attr = attr;
+    s->limit = limit;
+    s->base = base;
+}
+
+/* A present segment is loaded as if used: accessed, or busy for a TSS. */
+static uint16_t seg_touched(uint16_t attr, enum hvm_seg which)
+{
+    if (attr & SEG_ATTR_P)
+        attr |= which == HSEG_TR ? SEG_TYPE_TSS_BUSY : SEG_TYPE_ACCESSED;
+    return attr;
+}
+
+/* As Xen's hvm_efer_valid() with CR0.PG taken as set, against v's CPUID. */
+static bool efer_ok(const struct vcpu *v, uint64_t efer)
+{
+    struct cpuid_regs x1;
+    uint64_t ok = 0;
+
+    hvm_cpuid(v, CPUID_EXT_FEATURES, 0, &x1);
+    if (x1.edx & (1u << 11))
+        ok |= EFER_SCE;                                     /* SYSCALL */
+    if (x1.edx & (1u << 29))
+        ok |= EFER_LME | EFER_LMA;                          /* LM */
+    if (x1.edx & CPUIDX1_EDX_NX)
+        ok |= EFER_NXE;
+    if (x1.edx & (1u << 25))
+        ok |= EFER_FFXSR_BIT;
+    /* SVME is refused too: guests get no nested virtualisation. */
+    if (efer & ~ok)
+        return false;
+    return !(efer & EFER_LMA) || (efer & EFER_LME);
+}
+
+static bool canonical(uint64_t va)
+{
+    return (uint64_t)((int64_t)(va << 16) >> 16) == va;
+}
+
+int arch_set_info_hvm_guest(struct vcpu *v, const struct vcpu_hvm_context *ctx)
+{
+    struct arch_vcpu *a = v->arch;
+    struct vmcb *vmcb = a->vmcb;
+    struct svm_gprs gprs = { 0 };
+    uint16_t attr[5];
+    uint32_t limit[5], base[5] = { 0 };
+    uint64_t rax, rsp, rip, rflags, cr0, cr3, cr4, efer;
+
+    if (ctx->pad)
+        return -EINVAL;
+    switch (ctx->mode) {
+    case VCPU_HVM_MODE_32B: {
+        const struct vcpu_hvm_x86_32 *r = &ctx->cpu_regs.x86_32;
+        uint32_t cs_max;
+
+        if (r->pad1 || r->pad2[0] || r->pad2[1] || r->pad2[2])
+            return -EINVAL;
+        attr[HSEG_CS] = r->cs_ar; limit[HSEG_CS] = r->cs_limit; base[HSEG_CS] = r->cs_base;
+        attr[HSEG_DS] = r->ds_ar; limit[HSEG_DS] = r->ds_limit; base[HSEG_DS] = r->ds_base;
+        attr[HSEG_SS] = r->ss_ar; limit[HSEG_SS] = r->ss_limit; base[HSEG_SS] = r->ss_base;
+        attr[HSEG_ES] = r->es_ar; limit[HSEG_ES] = r->es_limit; base[HSEG_ES] = r->es_base;
+        attr[HSEG_TR] = r->tr_ar; limit[HSEG_TR] = r->tr_limit; base[HSEG_TR] = r->tr_base;
+        for (unsigned int i = 0; i < 5; i++) {
+            attr[i] = seg_touched(attr[i], i);
+            if (!seg_ok(attr[i], i))
+                return -EINVAL;
+        }
+        cs_max = limit[HSEG_CS];
+        if (attr[HSEG_CS] & SEG_ATTR_G)
+            cs_max = (cs_max << 12) | 0xfff;
+        if (r->eip > cs_max)
+            return -EINVAL;
+        if (seg_dpl(attr[HSEG_SS]) != seg_dpl(attr[HSEG_CS]))
+            return -EINVAL;
+        if ((attr[HSEG_DS] & SEG_ATTR_P) && seg_dpl(attr[HSEG_DS]) > seg_dpl(attr[HSEG_CS]))
+            return -EINVAL;
+        if ((attr[HSEG_ES] & SEG_ATTR_P) && seg_dpl(attr[HSEG_ES]) > seg_dpl(attr[HSEG_CS]))
+            return -EINVAL;
+        if ((r->efer & EFER_LMA) && !(r->efer & EFER_LME))
+            return -EINVAL;
+        gprs.rbx = r->ebx; gprs.rcx = r->ecx; gprs.rdx = r->edx;
+        gprs.rsi = r->esi; gprs.rdi = r->edi; gprs.rbp = r->ebp;
+        rax = r->eax; rsp = r->esp; rip = r->eip; rflags = r->eflags;
+        cr0 = r->cr0; cr3 = r->cr3; cr4 = r->cr4; efer = r->efer;
+        break;
+    }
+    case VCPU_HVM_MODE_64B: {
+        const struct vcpu_hvm_x86_64 *r = &ctx->cpu_regs.x86_64;
+
+        if (!canonical(r->rip) || !(r->cr0 & X86_CR0_PG) || !(r->cr4 & X86_CR4_PAE) ||
+            !(r->efer & EFER_LME))
+            return -EINVAL;
+        /* Flat long-mode segments and a busy 64-bit TSS. */
+        attr[HSEG_CS] = 0xa9b; limit[HSEG_CS] = ~0u;
+        attr[HSEG_DS] = attr[HSEG_SS] = attr[HSEG_ES] = 0xc93;
+        limit[HSEG_DS] = limit[HSEG_SS] = limit[HSEG_ES] = ~0u;
+        attr[HSEG_TR] = 0x08b; limit[HSEG_TR] = 0x67;
+        gprs.rbx = r->rbx; gprs.rcx = r->rcx; gprs.rdx = r->rdx;
+        gprs.rsi = r->rsi; gprs.rdi = r->rdi; gprs.rbp = r->rbp;
+        rax = r->rax; rsp = r->rsp; rip = r->rip; rflags = r->rflags;
+        cr0 = r->cr0; cr3 = r->cr3; cr4 = r->cr4; efer = r->efer;
+        break;
+    }
+    default:
+        return -EINVAL;
+    }
+
+    /* As Xen: LME alone means the vCPU starts with long mode active. */
+    if (efer & EFER_LME)
+        efer |= EFER_LMA;
+    if ((cr4 & ~cr4_guest_ok(v)) || !efer_ok(v, efer))
+        return -EINVAL;
+
+    /* From the power-on state (FS, GS, LDTR, descriptor tables...), then ours. */
+    reset_pvh(v, 0, 0);
+    a->regs = gprs;
+    seg_load(&vmcb->cs, attr[HSEG_CS], limit[HSEG_CS], base[HSEG_CS]);
+    seg_load(&vmcb->ds, attr[HSEG_DS], limit[HSEG_DS], base[HSEG_DS]);
+    seg_load(&vmcb->ss, attr[HSEG_SS], limit[HSEG_SS], base[HSEG_SS]);
+    seg_load(&vmcb->es, attr[HSEG_ES], limit[HSEG_ES], base[HSEG_ES]);
+    seg_load(&vmcb->tr, attr[HSEG_TR], limit[HSEG_TR], base[HSEG_TR]);
+    vmcb->cpl = seg_dpl(attr[HSEG_SS]);
+    /* A bad CR0/CR3 makes VMRUN fail: that crashes this domain only. */
+    vmcb->cr0 = cr0;
+    vmcb->cr3 = cr3;
+    vmcb->cr4 = cr4;
+    vmcb->efer = efer | EFER_SVME;
+    vmcb->rax = rax;
+    vmcb->rsp = rsp;
+    vmcb->rip = rip;
+    vmcb->rflags = rflags | X86_EFLAGS_RSVD1;
+    /* One TSC across the domain's vCPUs. */
+    if (v->domain->vcpu[0] && v->domain->vcpu[0] != v && v->domain->vcpu[0]->arch)
+        vmcb->tsc_offset = v->domain->vcpu[0]->arch->vmcb->tsc_offset;
+    /* The state is complete before anything may run it. */
+    smp_wmb();
+    a->initialised = true;
+    write_atomic(&v->is_initialised, true);     /* still down: VCPUOP_up starts it */
+    return 0;
 }
 
 /* FNINIT state with SSE exceptions masked. */

@@ -162,6 +162,15 @@ int arch_get_vcpu_context(struct vcpu *v, struct vcpu_guest_context *ctxt);
  */
 void arch_reset_vcpu_context(struct vcpu *v);
 
+/*
+ * VCPUOP_initialise on x86 HVM: check *ctx as Xen does (-EINVAL) and load
+ * it into v, which has not run since it was last reset; then mark v
+ * initialised (still down).  Called with d->lock held.  Arches without it
+ * get -ENOSYS.
+ */
+struct vcpu_hvm_context;
+int arch_set_info_hvm_guest(struct vcpu *v, const struct vcpu_hvm_context *ctx);
+
 /* The arch part of getdomaininfo: XEN_DOMINF_hap, gpaddr_bits, arch_config. */
 void arch_get_domain_info(const struct domain *d, struct xen_domctl_getdomaininfo *info);
 
