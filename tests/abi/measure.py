@@ -30,7 +30,7 @@ DEFAULT_INCLUDE = "/work/ref/xen-4.17/xen/include"
 
 # Headers #included by the probes (and by the assertion files), in order.
 INCLUDED = ("xen.h event_channel.h memory.h grant_table.h sched.h vcpu.h version.h features.h "
-            "hvm/hvm_op.h hvm/params.h arch-x86/hvm/start_info.h io/console.h "
+            "hvm/hvm_op.h hvm/params.h hvm/hvm_vcpu.h arch-x86/hvm/start_info.h io/console.h "
             "domctl.h sysctl.h physdev.h platform.h xsm/flask_op.h").split()
 # Headers only reached through xen.h (architecture parts); recorded, never
 # included directly.
