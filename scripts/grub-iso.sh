@@ -5,6 +5,9 @@
 #
 #   scripts/grub-iso.sh ISO HYPERVISOR "HV ARGS" [MODULE "MODULE ARGS"]...
 #
+# GRUB_ISO_ENTRY_PREFIX (environment), if set, is GRUB script put in the
+# menu entry before the multiboot2 line (e.g. reading a value for the
+# command line: the hypervisor arguments may then name GRUB variables).
 # The grub.cfg used is left next to the ISO (ISO without .iso + .grub.cfg).
 # Exit 0 on success; otherwise grub-mkrescue's output is printed.
 set -u
@@ -33,6 +36,7 @@ done
     echo "set timeout=0"
     echo "set default=0"
     echo "menuentry \"$(basename "$hv")\" {"
+    [ -n "${GRUB_ISO_ENTRY_PREFIX:-}" ] && printf '%s\n' "$GRUB_ISO_ENTRY_PREFIX"
     echo "	multiboot2 /boot/xen $hv_args"
     for m in "${mods[@]}"; do echo "$m"; done
     echo "}"

@@ -43,21 +43,11 @@ command -v nm >/dev/null || skip "nm not installed"
 [ -f "$XEN" ] && [ -f "$SYMS" ] || skip "no x86_64 image: run 'make ARCH=x86_64' first"
 
 rm -rf "$OUT"
-mkdir -p "$OUT/iso/boot/grub"
-cp "$XEN" "$OUT/iso/boot/xen"
-cat >"$OUT/iso/boot/grub/grub.cfg" <<'EOF'
-serial --unit=0 --speed=115200 --word=8 --parity=no --stop=1
-terminal_input serial
-terminal_output serial
-set timeout=0
-set default=0
-menuentry "Hypervisor self-test" {
-	insmod smbios
-	smbios --type 1 --get-string 7 --set hvtest
-	multiboot2 /boot/xen console=com1 com1=115200,8n1 selftest=$hvtest
-}
-EOF
-grub-mkrescue --locales= --themes= -o "$ISO" "$OUT/iso" >"$OUT/grub-mkrescue.log" 2>&1 ||
+mkdir -p "$OUT"
+# QEMU's -smbios type=1,serial=CASE picks the self-test; GRUB reads it into the command line.
+GRUB_ISO_ENTRY_PREFIX=$(printf '\tinsmod smbios\n\tsmbios --type 1 --get-string 7 --set hvtest') \
+    scripts/grub-iso.sh "$ISO" "$XEN" 'console=com1 com1=115200,8n1 selftest=$hvtest' \
+    >"$OUT/grub-mkrescue.log" 2>&1 ||
     fail "grub-mkrescue failed: $(tail -n 3 "$OUT/grub-mkrescue.log")"
 
 # Address range of a function in xen-syms: "start end" in hex.
