@@ -165,6 +165,29 @@ static unsigned int l2_max_ports(const struct domain *d)
     return has_32bit_shinfo(d) ? L2_32_PORTS : EVTCHN_2L_PORTS;
 }
 
+/* Only the pending bitmap and selectors of d's layout: its mask stays. */
+void evtchn_2l_clear_all(struct domain *d)
+{
+    struct l2_view w = l2_view(d);
+    struct vcpu *v;
+
+    if (w.c32) {
+        for (unsigned int i = 0; i < L2_32_PORTS / L2_32_WORD_BITS; i++)
+            write_atomic((uint32_t *)w.pending + i, 0U);
+    } else {
+        for (unsigned int i = 0; i < ARRAY_SIZE(d->shared_info->evtchn_pending); i++)
+            write_atomic(&d->shared_info->evtchn_pending[i], (xen_ulong_t)0);
+    }
+    for_each_vcpu(d, v) {
+        struct vcpu_info *vi = read_atomic(&v->vcpu_info);
+
+        if (w.c32)
+            write_atomic((uint32_t *)((char *)vi + L2_32_SEL_OFFSET), 0U);
+        else
+            write_atomic(&vi->evtchn_pending_sel, (xen_ulong_t)0);
+    }
+}
+
 const struct evtchn_port_ops evtchn_port_ops_2l = {
     .name = "2-level",
     .set_pending = l2_set_pending,
