@@ -727,15 +727,9 @@ static int evtchn_set_priority(const struct evtchn_set_priority *set)
  */
 static void switch_to_2l(struct domain *d)
 {
-    xen_ulong_t *pending = d->shared_info->evtchn_pending;
-    struct vcpu *v;
-
     evtchn_fifo_destroy(d);
     store_release(&d->evtchn_port_ops, &evtchn_port_ops_2l);
-    for (unsigned int i = 0; i < ARRAY_SIZE(d->shared_info->evtchn_pending); i++)
-        write_atomic(&pending[i], (xen_ulong_t)0);
-    for_each_vcpu(d, v)
-        write_atomic(&v->vcpu_info->evtchn_pending_sel, (xen_ulong_t)0);
+    evtchn_2l_clear_all(d);
 }
 
 int evtchn_reset(struct domain *d, bool resuming)

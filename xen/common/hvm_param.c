@@ -56,6 +56,8 @@ static int get_param_allowed(const struct domain *d, uint32_t index)
     }
 }
 
+__attribute__((__weak__)) void arch_latch_shinfo_size(struct domain *d) { (void)d; }
+
 static long hvm_param_op(unsigned long op, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct domain *currd = current->domain;
@@ -87,6 +89,8 @@ static long hvm_param_op(unsigned long op, XEN_GUEST_HANDLE_PARAM(void) arg)
             goto out;
         BUILD_BUG_ON(ARRAY_SIZE(d->hvm_params) != HVM_NR_PARAMS);
         write_atomic(&d->hvm_params[a.index], a.value);
+        if (a.index == HVM_PARAM_CALLBACK_IRQ)
+            arch_latch_shinfo_size(d);
     } else {
         rc = get_param_allowed(d, a.index);
         if (rc)

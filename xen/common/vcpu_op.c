@@ -117,14 +117,16 @@ static bool vcpu_info_is_placeholder(const struct vcpu *v)
  * Move v's vcpu_info into the guest frame gfn at offset (d->lock held).
  * Errno values as Xen's map_vcpu_info().
  */
-static int map_vcpu_info(struct vcpu *v, uint64_t gfn, unsigned int offset, bool compat)
+static int map_vcpu_info(struct vcpu *v, uint64_t gfn, unsigned int offset)
 {
     struct domain *d = v->domain;
+    /* The layout latched for the domain, not the mode of this hypercall. */
+    bool c32 = has_32bit_shinfo(d);
     struct vcpu_info *info;
     p2m_type_t t;
     mfn_t mfn;
     /* A 32-bit x86 guest's vcpu_info has no 8-byte member. */
-    unsigned int align = compat ? 4 : _Alignof(struct vcpu_info);
+    unsigned int align = c32 ? 4 : _Alignof(struct vcpu_info);
 
     if (offset > PAGE_SIZE - sizeof(*info) || (offset & (align - 1)))
         return -ENXIO;
@@ -159,9 +161,9 @@ static int map_vcpu_info(struct vcpu *v, uint64_t gfn, unsigned int offset, bool
 
     /*
      * Everything may be pending: a spurious upcall costs less than a lost
-     * one.  A 32-bit x86 guest reads its 4-byte selector at offset 4.
+     * one.  The 32-bit layout has a 4-byte selector at offset 4.
      */
-    if (compat)
+    if (c32)
         write_atomic((uint32_t *)((char *)info + COMPAT_PENDING_SEL_OFFSET), ~0U);
     else
         write_atomic(&info->evtchn_pending_sel, ~(xen_ulong_t)0);
@@ -184,7 +186,7 @@ static long vcpu_op(int cmd, struct vcpu *v, XEN_GUEST_HANDLE_PARAM(void) arg, b
         if (!hc_copy_from(&info, arg, 0, sizeof(info)))
             return -EFAULT;
         spin_lock_irqsave(&d->lock, flags);
-        rc = map_vcpu_info(v, info.mfn, info.offset, compat);
+        rc = map_vcpu_info(v, info.mfn, info.offset);
         spin_unlock_irqrestore(&d->lock, flags);
         if (!rc && v == current)
             arch_vcpu_time_update(v);

@@ -417,6 +417,17 @@ static bool pat_valid(uint64_t pat)
     return true;
 }
 
+/*
+ * Set which shared_info/vcpu_info layout d's events use from the mode its
+ * own vCPU is in now, as Xen does when a guest sets up its hypercall page
+ * or its callback: among the first things PV drivers do.
+ */
+void arch_latch_shinfo_size(struct domain *d)
+{
+    if (current->domain == d)
+        write_atomic(&d->shinfo_32bit, hvm_guest_mode(current) != 8);
+}
+
 static int write_hypercall_page(struct vcpu *v, uint64_t val)
 {
     struct domain *d = v->domain;
@@ -435,6 +446,7 @@ static int write_hypercall_page(struct vcpu *v, uint64_t val)
                (unsigned long long)gfn);
         return -1;
     }
+    arch_latch_shinfo_size(d);
     hvm_init_hypercall_page(mfn_to_virt(m));
     return 0;
 }

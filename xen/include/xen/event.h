@@ -189,6 +189,8 @@ struct evtchn_port_ops {
 };
 
 extern const struct evtchn_port_ops evtchn_port_ops_2l;
+/* Clear every 2-level pending bit and every vCPU's selector, in d's layout. */
+void evtchn_2l_clear_all(struct domain *d);
 extern const struct evtchn_port_ops evtchn_port_ops_fifo;
 
 /* FIFO state (event_fifo.c). */

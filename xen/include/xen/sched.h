@@ -128,6 +128,13 @@ struct domain {
 
     struct shared_info *shared_info;
     mfn_t shared_info_mfn;
+    /*
+     * x86: shared_info and vcpu_info are read in the 32-bit guest layout
+     * (2-level words and selector of 32 bits).  Latched, as Xen does, by
+     * the domain's own hypercall-page MSR write or HVM_PARAM_CALLBACK_IRQ,
+     * from the mode its vCPU is in then.  Always false on Arm.
+     */
+    bool shinfo_32bit;
 
     uint64_t hvm_params[HVM_NR_PARAMS];
 
@@ -164,6 +171,14 @@ struct domain {
     /* Grant table and its limits (xen/common/grant_table.c, xen/grant_table.h). */
     struct grant_table *grant_table;
 };
+
+static inline bool has_32bit_shinfo(const struct domain *d)
+{
+    return read_atomic(&d->shinfo_32bit);
+}
+
+/* x86: latch shinfo_32bit from current's mode if current is d's (hvm.c). */
+void arch_latch_shinfo_size(struct domain *d);
 
 /* Most vCPUs a domain may have (config->max_vcpus); the arch may allow fewer. */
 #define DOMAIN_MAX_VCPUS    128
