@@ -19,6 +19,7 @@
 /* Xen runs timers that are due within its slop (50 us): allow a little. */
 #define EARLY_SLACK_NS  (1 * NS_PER_MS)
 #define TIMER_LIMIT_NS  (5 * NS_PER_SEC)
+#define MIN_POLLS       2000000u
 
 static uint8_t shinfo_page[4096] __attribute__((aligned(4096)));
 
@@ -182,7 +183,7 @@ GT_TEST(pvclock_timer, "pvclock.singleshot_timer")
     static struct evtchn_close cl;
     static struct vcpu_set_singleshot_timer ss;
     volatile struct shared_info *si = shinfo();
-    uint64_t start, deadline, t = 0;
+    uint64_t start, deadline, t = 0, polls = 0;
     evtchn_port_t port;
     bool fired = false;
 
@@ -206,7 +207,13 @@ GT_TEST(pvclock_timer, "pvclock.singleshot_timer")
             break;
         }
         t = now_ns();
-    } while (t - start < TIMER_LIMIT_NS);
+        polls++;
+        /*
+         * Give up on the clock only after many looks too: one bad reading
+         * (seen once on real Xen on a loaded host: a huge "now") must not
+         * end the wait before the timer could fire.
+         */
+    } while (t - start < TIMER_LIMIT_NS || polls < MIN_POLLS);
     gt_printf("  timer %s, %s%llu us from the deadline\n", fired ? "fired" : "not seen",
               t >= deadline ? "+" : "-",
               (unsigned long long)gt_udiv64(t >= deadline ? t - deadline : deadline - t,
