@@ -21,7 +21,6 @@
 #define TIMER_LIMIT_NS  (5 * NS_PER_SEC)
 #define MIN_POLLS       2000000u
 
-static uint8_t shinfo_page[4096] __attribute__((aligned(4096)));
 
 struct pvclock {
     uint32_t version;
@@ -41,19 +40,11 @@ static inline uint64_t rdtsc(void)
 
 static volatile struct shared_info *shinfo(void)
 {
-    static struct xen_add_to_physmap x;
+    volatile struct shared_info *si = gt_shared_info();
 
-    if (gt_cfg.shared_info)
-        return gt_cfg.shared_info;
-    x.domid = DOMID_SELF;
-    x.space = XENMAPSPACE_shared_info;
-    x.idx = 0;
-    x.gpfn = gt_gfn_of(shinfo_page);
-    if (gt_hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, (unsigned long)&x,
-                     0, 0, 0) != 0)
+    if (!si)
         gt_skip("shared_info could not be mapped");
-    gt_cfg.shared_info = shinfo_page;
-    return gt_cfg.shared_info;
+    return si;
 }
 
 /* Where Xen keeps vCPU 0's record: a registered vcpu_info, else shared_info. */

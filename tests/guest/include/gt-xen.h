@@ -84,4 +84,10 @@ static inline uint64_t gt_gfn_of(const void *p)
 /* SHUTDOWN_* reason names, for messages; NULL for values Xen does not define. */
 const char *gt_shutdown_reason_name(unsigned int reason);
 
+/*
+ * The kernel's shared_info: where a test already mapped it, else mapped
+ * now at a page of the library's.  NULL when the hypervisor refuses.
+ */
+volatile struct shared_info *gt_shared_info(void);
+
 #endif /* GT_XEN_H */

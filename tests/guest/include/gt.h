@@ -125,8 +125,8 @@ struct gt_config {
     uintptr_t dtb;           /* Arm: physical address of the device tree */
     uintptr_t start_info;    /* x86: physical address of struct hvm_start_info */
     uintptr_t load;          /* where the image runs */
-    volatile void *shared_info;  /* Arm: where a test mapped dom0's shared_info
-                                    (Xen maps it only once), else NULL */
+    volatile void *shared_info;  /* where a test mapped dom0's shared_info
+                                    (Xen on Arm maps it only once), else NULL */
     volatile void *vcpu0_info;   /* where a test registered vCPU 0's vcpu_info
                                     (Xen updates only that one), else NULL */
 };
