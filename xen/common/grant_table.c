@@ -1070,6 +1070,30 @@ static int copy_one(const struct gnttab_copy *op)
 
 /* ------------------------------------------------------------ other sub-ops */
 
+/*
+ * Tell a translated guest where it mapped each of the first nr shared (or
+ * status) frames, ~0 for nowhere, in the 8-byte list at guest address
+ * `list` (setup_table's xen_pfn_t and get_status_frames' uint64_t entries
+ * alike).  Every entry is tried; GNTST_bad_virt_addr if any write faulted.
+ * Table lock held.
+ */
+static int16_t report_frame_gfns(struct domain *d, bool status, unsigned int nr, uint64_t list)
+{
+    struct grant_table *gt = d->grant_table;
+    int16_t rc = GNTST_okay;
+
+    _Static_assert(sizeof(xen_pfn_t) == sizeof(uint64_t), "8-byte frame lists");
+    for (unsigned int i = 0; i < nr; i++) {
+        void *va = status ? (void *)gt->status[i] : gt->shared[i];
+        xen_pfn_t at = status ? gt->status_gfn[i] : gt->shared_gfn[i];
+        uint64_t gfn = frame_mapped(d, va, at) ? at : INVALID_XEN_PFN;
+
+        if (arch_copy_to_guest(list + i * sizeof(gfn), &gfn, sizeof(gfn)))
+            rc = GNTST_bad_virt_addr;
+    }
+    return rc;
+}
+
 static long setup_table(XEN_GUEST_HANDLE_PARAM(void) uop, unsigned int count)
 {
     struct gnttab_setup_table op;
@@ -1090,16 +1114,8 @@ static long setup_table(XEN_GUEST_HANDLE_PARAM(void) uop, unsigned int count)
     } else if (op.nr_frames > gt->nr_frames && grow_table(gt, op.nr_frames)) {
         op.status = GNTST_general_error;
     } else {
-        /* A translated guest gets where it mapped each frame, ~0 for nowhere. */
-        op.status = GNTST_okay;
-        for (unsigned int i = 0; i < op.nr_frames; i++) {
-            xen_pfn_t gfn = frame_mapped(d, gt->shared[i], gt->shared_gfn[i])
-                            ? gt->shared_gfn[i] : INVALID_XEN_PFN;
-
-            if (arch_copy_to_guest(guest_handle_va(op.frame_list) + i * sizeof(gfn),
-                                   &gfn, sizeof(gfn)))
-                op.status = GNTST_bad_virt_addr;
-        }
+        op.status = report_frame_gfns(d, false, op.nr_frames,
+                                      guest_handle_va(op.frame_list));
     }
     spin_unlock(&gt->lock);
  out:
@@ -1234,19 +1250,12 @@ static long get_status_frames(XEN_GUEST_HANDLE_PARAM(void) uop, unsigned int cou
     if (!d)
         goto out;
     gt = d->grant_table;
-    op.status = GNTST_okay;
     spin_lock(&gt->lock);
     if (op.nr_frames > gt->nr_status_frames) {
         op.status = GNTST_general_error;
     } else {
-        for (unsigned int i = 0; i < op.nr_frames; i++) {
-            uint64_t gfn = frame_mapped(d, gt->status[i], gt->status_gfn[i])
-                           ? gt->status_gfn[i] : ~(uint64_t)0;
-
-            if (arch_copy_to_guest(guest_handle_va(op.frame_list) + i * sizeof(gfn),
-                                   &gfn, sizeof(gfn)))
-                op.status = GNTST_bad_virt_addr;
-        }
+        op.status = report_frame_gfns(d, true, op.nr_frames,
+                                      guest_handle_va(op.frame_list));
     }
     spin_unlock(&gt->lock);
  out:
