@@ -26,6 +26,7 @@ job() { printf '%s\n' "$*" >> "$jobs_file"; }
 # Configuration-independent objects.  The test wraps the fake arch's
 # arch_domain_destroy() to drop the domain's fake p2m with it.
 job "gcc $CFLAGS -c tests/unit/fake_arch/fake_arch.c -o $OUT/common/fake_arch.o"
+job "gcc $CFLAGS -c tests/unit/fake_arch/fake_evtchn.c -o $OUT/common/fake_evtchn.o"
 job "gcc $CFLAGS -Darch_domain_destroy=fake_arch_domain_destroy \
      -c tests/unit/fake_arch/fake_domain.c -o $OUT/common/fake_domain.o"
 for f in page_alloc xmalloc boot_info softirq timer smp domain sched/core sched/credit; do

@@ -50,7 +50,7 @@ done
 # physmap_test.c's objects.
 pobjs=()
 for src in tests/unit/fake_arch/fake_arch.c tests/unit/fake_arch/fake_domain.c \
-           xen/common/page_alloc.c xen/common/xmalloc.c xen/common/boot_info.c \
+           tests/unit/fake_arch/fake_evtchn.c xen/common/page_alloc.c xen/common/xmalloc.c xen/common/boot_info.c \
            xen/common/softirq.c xen/common/timer.c xen/common/smp.c xen/common/domain.c \
            xen/common/sched/core.c xen/common/sched/credit.c xen/common/grant_table.c \
            xen/common/memory.c xen/xsm/xsm_core.c xen/xsm/dummy.c; do

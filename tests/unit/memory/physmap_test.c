@@ -293,21 +293,7 @@ unsigned long hypercall_create_continuation(unsigned int op, const char *format,
     return op;
 }
 
-int evtchn_init(struct domain *d, unsigned int max_port)
-{
-    (void)d; (void)max_port;
-    return 0;
-}
-void evtchn_destroy(struct domain *d) { (void)d; }
-void evtchn_destroy_final(struct domain *d) { (void)d; }
-int evtchn_vcpu_init(struct vcpu *v)
-{
-    (void)v;
-    return 0;
-}
-void evtchn_vcpu_destroy(struct vcpu *v) { (void)v; }
-void send_guest_vcpu_virq(struct vcpu *v, uint32_t virq) { (void)v; (void)virq; }
-void send_global_virq(uint32_t virq) { (void)virq; }
+/* The event-channel stand-ins are in tests/unit/fake_arch/fake_evtchn.c. */
 
 /* ================================================================ machine, domains */
 

@@ -10,7 +10,7 @@ BUILD=${BUILD:-$PWD/build}
 FAKE_CFLAGS="$FAKE_CFLAGS -D__XEN__"
 out=$BUILD/tests/unit-sched
 fake_arch_build "$out" tests/unit/sched/sched_test.c sched_test \
-    tests/unit/fake_arch/fake_domain.c tests/unit/sched/evtchn_stubs.c \
+    tests/unit/fake_arch/fake_domain.c tests/unit/fake_arch/fake_evtchn.c \
     xen/common/page_alloc.c xen/common/xmalloc.c xen/common/boot_info.c \
     xen/common/softirq.c xen/common/timer.c xen/common/smp.c \
     xen/common/domain.c xen/common/sched/core.c xen/common/sched/credit.c

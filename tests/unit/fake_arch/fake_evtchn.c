@@ -1,7 +1,8 @@
 /*
  * domain.c calls into the event-channel code (xen/include/xen/event.h);
- * the scheduler tests do not link it (tests/unit/evtchn tests it, with
- * domain.c): these do nothing, successfully, except as said below.
+ * host tests that do not link it (the scheduler, grant-table and physmap
+ * tests; tests/unit/evtchn tests it, with domain.c) link these, which do
+ * nothing, successfully, except as said below.
  */
 #include <xen/event.h>
 
