@@ -217,3 +217,31 @@ noreturn void panic(const char *fmt, ...)
     fprintf(stderr, "unexpected panic: %s\n", fake_panic_msg);
     abort();
 }
+
+/* ------------------------------------------------------------ continuations */
+
+struct fake_continuation fake_cont;
+
+__attribute__((weak))
+unsigned long hypercall_create_continuation(unsigned int op, const char *format, ...)
+{
+    va_list ap;
+
+    fake_cont.count++;
+    fake_cont.op = op;
+    fake_cont.nargs = 0;
+    va_start(ap, format);
+    for (; *format && fake_cont.nargs < 5; format++) {
+        uint64_t v;
+
+        switch (*format) {
+        case 'i': v = va_arg(ap, unsigned int); break;
+        case 'h': v = (uint64_t)(uintptr_t)va_arg(ap, void *); break;
+        case 'l': v = va_arg(ap, unsigned long); break;
+        default: abort();
+        }
+        fake_cont.args[fake_cont.nargs++] = v;
+    }
+    va_end(ap);
+    return op;
+}

@@ -79,6 +79,19 @@ extern unsigned int fake_hwdom_shutdown_reason;
 extern __thread jmp_buf *fake_shutdown_jmp;
 void fake_domain_reset(void);
 
+/*
+ * The last hypercall_create_continuation(): how many so far, the hypercall
+ * and up to 5 arguments.  fake_arch.c's recorder is weak: a test that needs
+ * more (a side effect, another record) defines its own.
+ */
+struct fake_continuation {
+    unsigned long count;
+    unsigned int op;
+    unsigned int nargs;
+    uint64_t args[5];
+};
+extern struct fake_continuation fake_cont;
+
 /* Panic capture. */
 extern __thread jmp_buf *fake_panic_jmp;
 extern __thread char fake_panic_msg[256];

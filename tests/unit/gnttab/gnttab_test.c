@@ -238,30 +238,7 @@ bool test_softirq_pending(unsigned int cpu)
     return force_preempt;
 }
 
-static struct {
-    unsigned int count, op;
-    uint64_t args[5];
-} cont;
-
-unsigned long hypercall_create_continuation(unsigned int op, const char *format, ...)
-{
-    va_list ap;
-    unsigned int n = 0;
-
-    cont.count++;
-    cont.op = op;
-    va_start(ap, format);
-    for (; *format && n < 5; format++, n++) {
-        switch (*format) {
-        case 'i': cont.args[n] = va_arg(ap, unsigned int); break;
-        case 'l': cont.args[n] = va_arg(ap, unsigned long); break;
-        case 'h': cont.args[n] = (uint64_t)(uintptr_t)va_arg(ap, void *); break;
-        default: abort();
-        }
-    }
-    va_end(ap);
-    return op;
-}
+/* Continuations are recorded in fake_cont (fake_arch.c). */
 
 /* The event-channel stand-ins are in tests/unit/fake_arch/fake_evtchn.c. */
 
@@ -898,13 +875,13 @@ static void test_batches(void)
     CHECK_EQ(gop(m, GNTTABOP_map_grant_ref, maps, 0), 0);
     /* Preempted after the first: continued with the rest. */
     force_preempt = true;
-    memset(&cont, 0, sizeof(cont));
+    memset(&fake_cont, 0, sizeof(fake_cont));
     CHECK_EQ(gop(m, GNTTABOP_map_grant_ref, maps, 3), __HYPERVISOR_grant_table_op);
     force_preempt = false;
-    CHECK(cont.count == 1 && cont.args[0] == GNTTABOP_map_grant_ref &&
-          cont.args[1] == (uint64_t)(uintptr_t)&maps[1] && cont.args[2] == 2,
-          "map continuation %u %#llx %#llx", cont.count, (unsigned long long)cont.args[0],
-          (unsigned long long)cont.args[2]);
+    CHECK(fake_cont.count == 1 && fake_cont.args[0] == GNTTABOP_map_grant_ref &&
+          fake_cont.args[1] == (uint64_t)(uintptr_t)&maps[1] && fake_cont.args[2] == 2,
+          "map continuation %lu %#llx %#llx", fake_cont.count,
+          (unsigned long long)fake_cont.args[0], (unsigned long long)fake_cont.args[2]);
     CHECK(maps[0].status == GNTST_okay && maps[0].handle == 0, "first done");
     CHECK_EQ(gop(m, GNTTABOP_map_grant_ref, &maps[1], 39), 0);
     for (unsigned int i = 0; i < 40; i++)
@@ -923,11 +900,11 @@ static void test_batches(void)
         unmaps[i].handle = i;
     }
     force_preempt = true;
-    memset(&cont, 0, sizeof(cont));
+    memset(&fake_cont, 0, sizeof(fake_cont));
     CHECK_EQ(gop(m, GNTTABOP_unmap_grant_ref, unmaps, 40), __HYPERVISOR_grant_table_op);
     force_preempt = false;
-    CHECK(cont.count == 1 && cont.args[1] == (uint64_t)(uintptr_t)&unmaps[32] &&
-          cont.args[2] == 8, "unmap continuation");
+    CHECK(fake_cont.count == 1 && fake_cont.args[1] == (uint64_t)(uintptr_t)&unmaps[32] &&
+          fake_cont.args[2] == 8, "unmap continuation");
     CHECK_EQ(gop(m, GNTTABOP_unmap_grant_ref, &unmaps[32], 8), 0);
     for (unsigned int i = 0; i < 40; i++)
         CHECK_EQ(unmaps[i].status, GNTST_okay);
@@ -1036,10 +1013,10 @@ static void test_copy(void)
         for (unsigned int i = 0; i < 3; i++)
             ops[i] = op;
         force_preempt = true;
-        memset(&cont, 0, sizeof(cont));
+        memset(&fake_cont, 0, sizeof(fake_cont));
         CHECK_EQ(gop(m, GNTTABOP_copy, ops, 3), __HYPERVISOR_grant_table_op);
         force_preempt = false;
-        CHECK(cont.args[1] == (uint64_t)(uintptr_t)&ops[1] && cont.args[2] == 2,
+        CHECK(fake_cont.args[1] == (uint64_t)(uintptr_t)&ops[1] && fake_cont.args[2] == 2,
               "copy continuation");
         CHECK_EQ(gop(m, GNTTABOP_copy, bad_area, 1), -EFAULT);
         memcpy(ro_area, &op, sizeof(op));

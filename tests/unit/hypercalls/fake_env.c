@@ -10,6 +10,7 @@
 #include <xen/guest_access.h>
 #include <xen/version.h>
 #include <xen/arch.h>
+#include "fake_arch.h"
 #include "fake_env.h"
 
 /* ------------------------------------------------------------ guest memory */
@@ -253,30 +254,6 @@ void arch_vcpu_kick(struct vcpu *v)
 
 /* ------------------------------------------------------------ continuations */
 
-struct fake_continuation fake_cont;
-
-unsigned long hypercall_create_continuation(unsigned int op, const char *format, ...)
-{
-    va_list ap;
-
-    fake_cont.count++;
-    fake_cont.op = op;
-    fake_cont.nargs = 0;
-    va_start(ap, format);
-    for (; *format && fake_cont.nargs < 5; format++) {
-        uint64_t v;
-
-        switch (*format) {
-        case 'i': v = va_arg(ap, unsigned int); break;
-        case 'h': v = (uint64_t)(uintptr_t)va_arg(ap, void *); break;
-        case 'l': v = va_arg(ap, unsigned long); break;
-        default: abort();
-        }
-        fake_cont.args[fake_cont.nargs++] = v;
-    }
-    va_end(ap);
-    return op;
-}
 
 /* ------------------------------------------------------------ version */
 

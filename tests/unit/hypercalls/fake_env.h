@@ -51,14 +51,7 @@ struct fake_calls {
 extern struct fake_calls fake_calls;
 void fake_calls_reset(void);
 
-/* The last hypercall_create_continuation(): number and up to 5 arguments. */
-struct fake_continuation {
-    unsigned long count;
-    unsigned int op;
-    unsigned int nargs;
-    uint64_t args[5];
-};
-extern struct fake_continuation fake_cont;
+/* hypercall_create_continuation() records into fake_cont (fake_arch.h). */
 
 /* Version information handed out by the fake xen/version.h. */
 extern const char *fake_abi_version;

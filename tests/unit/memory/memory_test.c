@@ -309,31 +309,7 @@ bool softirq_pending(unsigned int cpu)
     return softirq_is_pending;
 }
 
-static struct {
-    unsigned long count;
-    unsigned int op;
-    uint64_t args[5];
-} cont;
-
-unsigned long hypercall_create_continuation(unsigned int op, const char *format, ...)
-{
-    va_list ap;
-    unsigned int n = 0;
-
-    cont.count++;
-    cont.op = op;
-    va_start(ap, format);
-    for (; *format && n < 5; format++, n++) {
-        switch (*format) {
-        case 'i': cont.args[n] = va_arg(ap, unsigned int); break;
-        case 'l': cont.args[n] = va_arg(ap, unsigned long); break;
-        case 'h': cont.args[n] = (uint64_t)(uintptr_t)va_arg(ap, void *); break;
-        default: abort();
-        }
-    }
-    va_end(ap);
-    return op;
-}
+/* Continuations are recorded in fake_cont (fake_arch.c). */
 
 /* ------------------------------------------------------------ the world */
 
@@ -365,7 +341,7 @@ static void reset_world(void)
     p2m_fail_rc = 0;
     p2m_maps = 0;
     softirq_is_pending = false;
-    memset(&cont, 0, sizeof(cont));
+    memset(&fake_cont, 0, sizeof(fake_cont));
     memset(gmem, 0, sizeof(gmem));
     memset(grom, 0, sizeof(grom));
     refs_taken = refs_dropped = 0;
@@ -655,7 +631,7 @@ static void test_other_spaces(void)
                    put_xatp(DOMID_SELF, XENMAPSPACE_gmfn_range, 0x10, 0x100, 3)), 0);
     CHECK_RC(mem64(XENMEM_add_to_physmap | (2UL << 6),
                    put_xatp(DOMID_SELF, XENMAPSPACE_gmfn_range, 0x10, 0x100, 3)), -ENOSYS);
-    CHECK(cont.count == 0, "no continuation");
+    CHECK(fake_cont.count == 0, "no continuation");
 
     /* dev_mmio: the hardware domain, for itself; nothing is permitted, so nothing is mapped. */
     CHECK_RC(atp(DOMID_SELF, XENMAPSPACE_dev_mmio, 0x9000, 0x100, 0), 0);
@@ -795,15 +771,15 @@ static void test_batch(void)
     softirq_is_pending = true;
     a = put_batch(DOMID_SELF, XENMAPSPACE_shared_info, 3, 0, idx, gpfn);
     CHECK_RC(mem64(XENMEM_add_to_physmap_batch, a), __HYPERVISOR_memory_op);
-    CHECK(cont.count == 1 && cont.op == __HYPERVISOR_memory_op &&
-          cont.args[0] == (XENMEM_add_to_physmap_batch | (1UL << 6)) && cont.args[1] == a,
-          "continuation %#llx %#llx", (unsigned long long)cont.args[0],
-          (unsigned long long)cont.args[1]);
+    CHECK(fake_cont.count == 1 && fake_cont.op == __HYPERVISOR_memory_op &&
+          fake_cont.args[0] == (XENMEM_add_to_physmap_batch | (1UL << 6)) && fake_cont.args[1] == a,
+          "continuation %#llx %#llx", (unsigned long long)fake_cont.args[0],
+          (unsigned long long)fake_cont.args[1]);
     CHECK(err_at(0) == 0 && err_at(1) == 0x5a5a5a5a, "one entry done");
-    CHECK_RC(mem64(cont.args[0], cont.args[1]), __HYPERVISOR_memory_op);
-    CHECK(cont.args[0] == (XENMEM_add_to_physmap_batch | (2UL << 6)), "second step");
-    CHECK_RC(mem64(cont.args[0], cont.args[1]), 0);        /* the last entry: no check */
-    CHECK(cont.count == 2, "two continuations");
+    CHECK_RC(mem64(fake_cont.args[0], fake_cont.args[1]), __HYPERVISOR_memory_op);
+    CHECK(fake_cont.args[0] == (XENMEM_add_to_physmap_batch | (2UL << 6)), "second step");
+    CHECK_RC(mem64(fake_cont.args[0], fake_cont.args[1]), 0);        /* the last entry: no check */
+    CHECK(fake_cont.count == 2, "two continuations");
     CHECK(err_at(1) == -EINVAL && err_at(2) == -EBUSY && err_at(3) == 0x5a5a5a5a,
           "all entries done");
     softirq_is_pending = false;

@@ -267,31 +267,7 @@ bool test_softirq_pending(unsigned int cpu)
     return ++preempt_looks % preempt_every == 0;
 }
 
-static struct {
-    unsigned long count;
-    unsigned int op;
-    uint64_t args[5];
-} cont;
-
-unsigned long hypercall_create_continuation(unsigned int op, const char *format, ...)
-{
-    va_list ap;
-    unsigned int n = 0;
-
-    cont.count++;
-    cont.op = op;
-    va_start(ap, format);
-    for (; *format && n < 5; format++, n++) {
-        switch (*format) {
-        case 'i': cont.args[n] = va_arg(ap, unsigned int); break;
-        case 'l': cont.args[n] = va_arg(ap, unsigned long); break;
-        case 'h': cont.args[n] = (uint64_t)(uintptr_t)va_arg(ap, void *); break;
-        default: abort();
-        }
-    }
-    va_end(ap);
-    return op;
-}
+/* Continuations are recorded in fake_cont (fake_arch.c). */
 
 /* The event-channel stand-ins are in tests/unit/fake_arch/fake_evtchn.c. */
 
@@ -399,16 +375,16 @@ static long mop_all(struct domain *caller, unsigned long cmd, void *arg, unsigne
     long rc;
 
     for (;;) {
-        unsigned long before = cont.count;
+        unsigned long before = fake_cont.count;
 
         rc = mop(caller, cmd, arg);
-        if (cont.count == before)
+        if (fake_cont.count == before)
             return rc;
-        CHECK(cont.op == __HYPERVISOR_memory_op && cont.args[1] == (uintptr_t)arg,
-              "continuation of op %u", cont.op);
-        CHECK((cont.args[0] & 63) == (cmd & 63), "continuation keeps the sub-op");
-        CHECK(cont.args[0] >> 6 > cmd >> 6, "continuation makes progress");
-        cmd = cont.args[0];
+        CHECK(fake_cont.op == __HYPERVISOR_memory_op && fake_cont.args[1] == (uintptr_t)arg,
+              "continuation of op %u", fake_cont.op);
+        CHECK((fake_cont.args[0] & 63) == (cmd & 63), "continuation keeps the sub-op");
+        CHECK(fake_cont.args[0] >> 6 > cmd >> 6, "continuation makes progress");
+        cmd = fake_cont.args[0];
         if (conts)
             (*conts)++;
     }
@@ -561,15 +537,15 @@ static void test_continuations(void)
         l[i] = 0x100 + i;
     preempt_every = 1;
     CHECK_EQ(reserve(d0, XENMEM_populate_physmap, 0, l, 5, 0, 0, 1), __HYPERVISOR_memory_op);
-    CHECK(cont.args[0] == (XENMEM_populate_physmap | (1UL << 6)), "cmd %#lx",
-          (unsigned long)cont.args[0]);
+    CHECK(fake_cont.args[0] == (XENMEM_populate_physmap | (1UL << 6)), "cmd %#lx",
+          (unsigned long)fake_cont.args[0]);
     CHECK_EQ(d1->tot_pages, 1);
-    CHECK_EQ(mop_all(d0, cont.args[0], &resv, &conts), 5);
+    CHECK_EQ(mop_all(d0, fake_cont.args[0], &resv, &conts), 5);
     CHECK_EQ(conts, 3);
     CHECK_EQ(d1->tot_pages, 5);
     conts = 0;
     CHECK_EQ(reserve(d0, XENMEM_decrease_reservation, 0, l, 5, 0, 0, 1), __HYPERVISOR_memory_op);
-    CHECK_EQ(mop_all(d0, cont.args[0], &resv, &conts), 5);
+    CHECK_EQ(mop_all(d0, fake_cont.args[0], &resv, &conts), 5);
     CHECK_EQ(d1->tot_pages, 0);
     CHECK_EQ(conts, 3);
 
@@ -766,9 +742,9 @@ static void test_acquire(void)
     preempt_every = 1;
     CHECK_EQ(acquire(d0, 0, 1, XENMEM_resource_grant_table, 0, 40, 0, 0, g),
              __HYPERVISOR_memory_op);
-    CHECK(cont.args[0] == (XENMEM_acquire_resource | (32UL << 6)), "cmd %#lx",
-          (unsigned long)cont.args[0]);
-    CHECK_EQ(mop_all(d0, cont.args[0], &acq, &conts), 0);
+    CHECK(fake_cont.args[0] == (XENMEM_acquire_resource | (32UL << 6)), "cmd %#lx",
+          (unsigned long)fake_cont.args[0]);
+    CHECK_EQ(mop_all(d0, fake_cont.args[0], &acq, &conts), 0);
     preempt_every = 0;
     CHECK(p2m_entries(d0) == 40, "%u entries", p2m_entries(d0));
 
