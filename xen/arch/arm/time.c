@@ -77,11 +77,16 @@ static uint64_t ns_to_ticks(uint64_t ns)
     return secs * counter_hz + (rem * counter_hz + NSEC_PER_SEC - 1) / NSEC_PER_SEC;
 }
 
-uint64_t counter_deadline_us(uint64_t us)
+static uint64_t us_to_ticks(uint64_t us)
 {
     uint64_t hz = counter_hz ? counter_hz : 62500000;
 
-    return read_counter() + (us * hz + 999999) / 1000000;
+    return (us * hz + 999999) / 1000000;
+}
+
+uint64_t counter_deadline_us(uint64_t us)
+{
+    return read_counter() + us_to_ticks(us);
 }
 
 bool counter_passed(uint64_t deadline)
@@ -91,18 +96,12 @@ bool counter_passed(uint64_t deadline)
 
 #define PATIENT_GAP_US 50000
 
-static uint64_t us_to_ticks(uint64_t us)
-{
-    uint64_t hz = counter_hz ? counter_hz : 62500000;
-
-    return (us * hz + 999999) / 1000000;
-}
-
 void patient_wait_start(struct patient_wait *w, uint64_t us)
 {
     w->last = read_counter();
     w->spent = 0;
     w->limit = us_to_ticks(us);
+    w->gap = us_to_ticks(PATIENT_GAP_US);
 }
 
 bool patient_wait_over(struct patient_wait *w)
@@ -110,7 +109,7 @@ bool patient_wait_over(struct patient_wait *w)
     uint64_t now = read_counter(), step = now - w->last;
 
     w->last = now;
-    if (step < us_to_ticks(PATIENT_GAP_US))
+    if (step < w->gap)
         w->spent += step;
     return w->spent >= w->limit;
 }

@@ -34,7 +34,7 @@ bool counter_passed(uint64_t deadline);
  * counted.  patient_wait_over() must be called often (every loop turn).
  */
 struct patient_wait {
-    uint64_t last, spent, limit;
+    uint64_t last, spent, limit, gap;   /* counter ticks */
 };
 void patient_wait_start(struct patient_wait *w, uint64_t us);
 bool patient_wait_over(struct patient_wait *w);
